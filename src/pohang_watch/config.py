@@ -1,0 +1,207 @@
+"""Settings: read once at start-up from a TOML file, validated strictly, overridden by env vars.
+
+Where the file comes from, first match wins: the ``--config`` option, ``$POHANG_WATCH_CONFIG``,
+``./config/pohang-watch.toml``, the ``config/`` folder of the checkout this package runs from.
+With none of them the embedded defaults below apply. Unknown keys are errors naming file and key.
+Secrets (webhook URLs, SMTP passwords) come only from the environment.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from pohang_watch.errors import ConfigError
+
+CONFIG_FILE_NAME = "pohang-watch.toml"
+ENV_CONFIG = "POHANG_WATCH_CONFIG"
+ENV_DB_URL = "POHANG_WATCH_DB_URL"
+ENV_APPRISE_URLS = "POHANG_WATCH_APPRISE_URLS"
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DatabaseSettings(_Section):
+    url: str = Field(
+        default="sqlite:///data/pohang-watch.db",
+        description="SQLAlchemy URL; relative SQLite paths are relative to the working folder.",
+    )
+
+
+class SourceSettings(_Section):
+    saved_pages: tuple[str, ...] = Field(
+        default=(), description="Files or folders read by `ingest` when no --from is given."
+    )
+
+
+class HtmlSelectors(_Section):
+    """Site-specific CSS selectors, tried after standard metadata and before generic fallbacks."""
+
+    body: tuple[str, ...] = (
+        "[itemprop=articleBody]",
+        "#txt_area",
+        ".article-body",
+        ".article_body",
+        ".article-view",
+        "article",
+    )
+    title: tuple[str, ...] = ("h1",)
+    subtitles: tuple[str, ...] = (".subtitle", ".sub-title", ".sub_title", "h2.sub", ".summary")
+    captions: tuple[str, ...] = ("figcaption", ".caption", ".photo-caption", ".img_caption")
+    byline: tuple[str, ...] = (".byline", ".reporter", "[rel=author]")
+    drop: tuple[str, ...] = (
+        "script",
+        "style",
+        "noscript",
+        "nav",
+        "header",
+        "footer",
+        "aside",
+        "form",
+        "iframe",
+        ".share",
+        ".sns",
+        ".ad",
+        ".related",
+    )
+
+
+class ParseSettings(_Section):
+    max_page_bytes: int = Field(default=5_000_000, ge=1_000)
+    chrome_lines: tuple[str, ...] = (
+        "본문 바로가기",
+        "bar_progress",
+        "Text Size",
+        "Close",
+        "Special Coverage",
+        "Join us on social!",
+        "Top",
+    )
+    copyright_pattern: str = r"^©\s*The Asia Business Daily"
+    selectors: HtmlSelectors = HtmlSelectors()
+
+
+class RelevanceSettings(_Section):
+    threshold: float = Field(default=0.5, ge=0.0, le=1.0)
+    primary_terms: tuple[str, ...] = ("Pohang", "포항")
+    related_terms: tuple[str, ...] = (
+        "POSTECH",
+        "Pohang University of Science and Technology",
+        "Handong Global University",
+        "POEX",
+        "Yeongil Bay",
+        "Yeongilman",
+        "Lee Kang-deok",
+        "Lee Kangdeok",
+        "Lee Gangdeok",
+        "Lee Gang-deok",
+    )
+
+
+class ExtractSettings(_Section):
+    aliases: dict[str, tuple[str, ...]] = Field(
+        default_factory=dict,
+        description="Canonical entity name → other spellings (romanisations, short/long forms).",
+    )
+    pohang_bodies: tuple[str, ...] = Field(
+        default=(
+            "Pohang City",
+            "Pohang City Council",
+            "POSTECH",
+            "Handong Global University",
+            "POEX",
+        ),
+        description="Canonical names that count as the Pohang side of a partnership.",
+    )
+
+
+class NotifySettings(_Section):
+    urls: tuple[str, ...] = Field(
+        default=(), description="Apprise URLs; prefer $POHANG_WATCH_APPRISE_URLS for secrets."
+    )
+    config_file: str | None = Field(default=None, description="An apprise config file (tags).")
+    max_items_per_message: int = Field(default=20, ge=1, le=200)
+
+
+class PipelineSettings(_Section):
+    batch_size: int = Field(default=200, ge=1, le=10_000)
+
+
+class Settings(_Section):
+    database: DatabaseSettings = DatabaseSettings()
+    sources: SourceSettings = SourceSettings()
+    parse: ParseSettings = ParseSettings()
+    relevance: RelevanceSettings = RelevanceSettings()
+    extract: ExtractSettings = ExtractSettings()
+    notify: NotifySettings = NotifySettings()
+    pipeline: PipelineSettings = PipelineSettings()
+    config_path: str | None = Field(default=None, exclude=True)
+
+
+def find_config_file(explicit: str | os.PathLike[str] | None = None) -> Path | None:
+    """The config file to use, or None for the embedded defaults."""
+    if explicit is not None:
+        return Path(explicit)
+    if env := os.environ.get(ENV_CONFIG):
+        return Path(env)
+    candidates = (
+        Path.cwd() / "config" / CONFIG_FILE_NAME,
+        Path(__file__).resolve().parents[2] / "config" / CONFIG_FILE_NAME,
+    )
+    return next((path for path in candidates if path.is_file()), None)
+
+
+def load_settings(explicit: str | os.PathLike[str] | None = None) -> Settings:
+    """Read, validate and apply the environment overrides; raise ConfigError naming the fault."""
+    path = find_config_file(explicit)
+    data: dict[str, Any] = {}
+    if path is not None:
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError as exc:
+            raise ConfigError(f"{path}: config file not found") from exc
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            raise ConfigError(f"{path}: cannot read config: {exc}") from exc
+    try:
+        settings = Settings.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(_describe_validation_error(path, exc)) from None
+    return _apply_environment(settings, path)
+
+
+def _describe_validation_error(path: Path | None, exc: ValidationError) -> str:
+    where = str(path) if path else "embedded defaults"
+    problems = []
+    for error in exc.errors():
+        key = ".".join(str(part) for part in error["loc"])
+        message = "unknown key" if error["type"] == "extra_forbidden" else error["msg"]
+        problems.append(f"{where}: {key}: {message}")
+    return "; ".join(problems)
+
+
+def split_apprise_urls(value: str) -> tuple[str, ...]:
+    """Split a space- or comma-separated list of apprise URLs."""
+    return tuple(part for part in re.split(r"[\s,]+", value) if part)
+
+
+def _apply_environment(settings: Settings, path: Path | None) -> Settings:
+    database = settings.database
+    if db_url := os.environ.get(ENV_DB_URL):
+        database = database.model_copy(update={"url": db_url})
+    notify = settings.notify
+    if (urls := os.environ.get(ENV_APPRISE_URLS)) is not None:
+        notify = notify.model_copy(update={"urls": split_apprise_urls(urls)})
+    return settings.model_copy(
+        update={
+            "database": database,
+            "notify": notify,
+            "config_path": str(path) if path else None,
+        }
+    )
