@@ -1,0 +1,167 @@
+"""The `pohang-watch` command (contract in DESIGN §5).
+
+Exit status: 0 success; 1 some inputs failed (reported per input, after the others ran);
+2 bad usage or configuration; 3 the database or another dependency failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from pohang_watch.config import Settings, load_settings
+from pohang_watch.errors import ConfigError, PohangWatchError
+from pohang_watch.export import error_to_json, extracted_to_json, ledger_entry_to_json
+from pohang_watch.pipeline import analyse_source, page_error
+from pohang_watch.report import render_text
+from pohang_watch.sources.saved_pages import list_saved_pages
+from pohang_watch.store import Store
+
+EXIT_INPUT_FAILED = 1
+EXIT_USAGE = 2
+EXIT_FAILED = 3
+
+
+def _print_json(obj: dict[str, Any]) -> None:
+    print(json.dumps(obj, ensure_ascii=False), flush=True)
+
+
+def cmd_extract(args: argparse.Namespace, settings: Settings) -> int:
+    """Parse and extract saved pages; print results; touch no database and send nothing."""
+    sources, errors = list_saved_pages(args.paths)
+    failed = len(errors)
+    for error in errors:
+        _print_result(args, error=error_to_json(error))
+    for source in sources:
+        try:
+            result = analyse_source(source, settings, extract_all=True)
+        except Exception as exc:  # reported per input; the other inputs still run
+            failed += 1
+            _print_result(args, error=error_to_json(page_error(source, exc)))
+            continue
+        _print_result(args, result=extracted_to_json(result))
+    return EXIT_INPUT_FAILED if failed else 0
+
+
+def _print_result(
+    args: argparse.Namespace,
+    *,
+    result: dict[str, Any] | None = None,
+    error: dict[str, Any] | None = None,
+) -> None:
+    if args.json:
+        _print_json(result or error or {})
+    elif error:
+        print(f"{error['source']}: error ({error['stage']}): {error['error']}", flush=True)
+    elif result:
+        article = result["article"]
+        about = "about Pohang" if result["about_pohang"] else "not about Pohang"
+        print(f"{result['source']}: {article['title']}  [{about}, {result['relevance']}]")
+        for item in result["items"]:
+            who = item.get("actor") or " + ".join(item.get("parties") or [])
+            year = f" (by {item['target_year']})" if item["target_year"] else ""
+            print(f"  {item['kind']:<11} {who}: {item['what']}{year} [{item['status']}]")
+
+
+def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
+    """Run the pohang-ingest Prefect flow on saved pages."""
+    inputs = args.from_paths or list(settings.sources.saved_pages)
+    if not inputs:
+        raise ConfigError(
+            "nothing to ingest: pass --from PATH or set sources.saved_pages in the config file"
+        )
+    from flows.ingest import ingest_flow  # Prefect is imported only by the flows package
+
+    report = ingest_flow(paths=inputs, send_alerts=not args.no_send, config=args.config)
+    print(render_text(report))
+    return 0
+
+
+def cmd_ledger(args: argparse.Namespace, settings: Settings) -> int:
+    """List every commitment and partnership known, oldest first."""
+    with Store.open(settings.database.url) as store:
+        entries = store.ledger_entries()
+    for entry in entries:
+        if args.kind and entry.kind != args.kind:
+            continue
+        if args.json:
+            _print_json(ledger_entry_to_json(entry))
+        else:
+            year = f" (by {entry.target_year})" if entry.target_year else ""
+            who = entry.actor or " + ".join(entry.parties or ())
+            print(
+                f"{entry.kind:<11} {entry.status:<9} x{entry.mentions:<3} "
+                f"{who}: {entry.what}{year}  [first: {entry.first_seen}]"
+            )
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="pohang-watch",
+        description="Watch The Asia Business Daily for Pohang's commitments and partnerships.",
+    )
+    parser.add_argument("--config", metavar="FILE", help="config file (default: see README)")
+    parser.add_argument("--log-level", default="WARNING", help="logging level (default WARNING)")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    extract = commands.add_parser(
+        "extract",
+        help="parse saved pages and print articles and items (no database, no alerts)",
+        description="Parse saved pages (.html, .htm, .txt; a folder means every such file in it) "
+        "and print the article, its relevance and the extracted items.",
+    )
+    extract.add_argument("paths", nargs="+", metavar="PATH")
+    extract.add_argument("--json", action="store_true", help="one JSON object per input per line")
+    extract.set_defaults(handler=cmd_extract)
+
+    ingest = commands.add_parser(
+        "ingest",
+        help="run the pohang-ingest flow: store new articles, update the ledger, send alerts",
+        description="Run the pohang-ingest Prefect flow over saved pages.",
+    )
+    ingest.add_argument(
+        "--from",
+        dest="from_paths",
+        action="append",
+        metavar="PATH",
+        help="saved pages to read (repeatable); default: sources.saved_pages from the config",
+    )
+    ingest.add_argument(
+        "--no-send",
+        action="store_true",
+        help="record alerts in the outbox without sending them (the next run sends them)",
+    )
+    ingest.set_defaults(handler=cmd_ingest)
+
+    ledger = commands.add_parser(
+        "ledger",
+        help="list known commitments and partnerships",
+        description="List every ledger entry with its status, target year and mention count.",
+    )
+    ledger.add_argument("--json", action="store_true", help="one JSON object per entry per line")
+    ledger.add_argument("--kind", choices=["commitment", "partnership"], help="only this kind")
+    ledger.set_defaults(handler=cmd_ledger)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=args.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
+    try:
+        settings = load_settings(args.config)
+        return int(args.handler(args, settings))
+    except ConfigError as exc:
+        print(f"pohang-watch: configuration error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except PohangWatchError as exc:
+        print(f"pohang-watch: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+
+
+if __name__ == "__main__":
+    sys.exit(main())

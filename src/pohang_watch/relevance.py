@@ -1,0 +1,112 @@
+"""Relevance: is an article about Pohang, or does it only mention Pohang in passing?
+
+The score adds up where and how often Pohang (or a Pohang body or person, the related terms)
+is named: in the headline, in the subtitles, in the lead, and across the body. A mention
+inside a list of places ("28 cities, including Pohang, …", "Ulsan, Pohang and Gumi") says
+nothing about what the article is about, so it earns nothing, and an article whose every
+mention of Pohang sits in such a list is scaled down hard. The reasons name each signal that
+fired, for the run report.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from pohang_watch.config import RelevanceSettings
+from pohang_watch.models import Article, Relevance
+
+TITLE_WEIGHT = 0.35
+SUBTITLE_WEIGHT = 0.10
+LEAD_WEIGHT = 0.20
+SHARE_WEIGHT = 0.35  # times the share of body paragraphs that name Pohang or a related term
+MENTION_WEIGHT = 0.02  # per mention outside a list, up to MENTION_CAP
+MENTION_CAP = 0.10
+ENUMERATION_FACTOR = 0.35  # applied when Pohang is only ever one place among several
+LEAD_PARAGRAPHS = 2
+
+# "28 cities including", "several regions such as": what comes after is one of many.
+_MANY_PLACES = re.compile(
+    r"\b(?:\d+|several|many|various|other|multiple|a number of|[a-z]+(?:teen|ty))\s+"
+    r"(?:\w+\s+)?(?:cities|regions|municipalities|local governments|areas|provinces|counties"
+    r"|sites|locations|places|candidates)\b[^.;]*?\b(?:including|such as|like|among them"
+    r"|namely|as well as)\b[^.;]*$",
+    re.IGNORECASE,
+)
+# Three or more capitalised names in a row: "Ulsan, Pohang, and Gumi".
+_PLACE = r"[A-Z][\w-]+(?:\s[A-Z][\w-]+){0,2}"
+_PLACE_LIST = re.compile(rf"\b{_PLACE}(?:,\s+{_PLACE})+,?\s+(?:and|or)\s+{_PLACE}")
+
+
+@dataclass(frozen=True, slots=True)
+class _Terms:
+    primary: re.Pattern[str]
+    any_term: re.Pattern[str]
+
+
+@lru_cache(maxsize=8)
+def _terms(primary: tuple[str, ...], related: tuple[str, ...]) -> _Terms:
+    def whole_words(terms: tuple[str, ...]) -> re.Pattern[str]:
+        ordered = sorted(terms, key=len, reverse=True)
+        alternation = "|".join(re.escape(t) for t in ordered) or r"(?!x)x"
+        return re.compile(rf"(?<!\w)(?:{alternation})(?!\w)", re.IGNORECASE)
+
+    return _Terms(whole_words(primary), whole_words((*primary, *related)))
+
+
+@dataclass(frozen=True, slots=True)
+class _Hits:
+    """Mentions in one text: all terms, and primary-term mentions inside / outside lists."""
+
+    terms: int
+    listed: int
+    unlisted: int
+
+
+def _hits(terms: _Terms, text: str) -> _Hits:
+    lists = [m.span() for m in _PLACE_LIST.finditer(text)]
+    listed = unlisted = 0
+    for match in terms.primary.finditer(text):
+        in_list = any(start <= match.start() < end for start, end in lists)
+        if in_list or _MANY_PLACES.search(text[: match.start()]):
+            listed += 1
+        else:
+            unlisted += 1
+    return _Hits(len(terms.any_term.findall(text)), listed, unlisted)
+
+
+def _named(hits: _Hits) -> bool:
+    """Whether a text names Pohang other than as one place in a list."""
+    return hits.terms > hits.listed
+
+
+def score_relevance(article: Article, settings: RelevanceSettings) -> Relevance:
+    """How much the article is about Pohang (0..1), whether that reaches the threshold, why."""
+    terms = _terms(settings.primary_terms, settings.related_terms)
+    title = _hits(terms, article.title)
+    subtitles = [_hits(terms, s) for s in article.subtitles]
+    body = [_hits(terms, p) for p in article.paragraphs]
+    every = [title, *subtitles, *body]
+
+    score, reasons = 0.0, []
+    if _named(title):
+        score += TITLE_WEIGHT
+        reasons.append("the headline names Pohang or a related term")
+    if any(_named(h) for h in subtitles):
+        score += SUBTITLE_WEIGHT
+        reasons.append("a subtitle names Pohang or a related term")
+    if any(_named(h) for h in body[:LEAD_PARAGRAPHS]):
+        score += LEAD_WEIGHT
+        reasons.append("the lead names Pohang or a related term")
+    if body:
+        naming = sum(_named(h) for h in body)
+        score += SHARE_WEIGHT * naming / len(body)
+        reasons.append(f"{naming} of {len(body)} paragraphs name Pohang or a related term")
+    unlisted = sum(max(0, h.terms - h.listed) for h in every)
+    score += min(MENTION_CAP, MENTION_WEIGHT * unlisted)
+    if any(h.listed for h in every) and not any(_named(h) for h in every):
+        score *= ENUMERATION_FACTOR
+        reasons.append("Pohang is named only as one place in a list")
+    score = round(min(1.0, score), 3)
+    return Relevance(score=score, about_pohang=score >= settings.threshold, reasons=tuple(reasons))

@@ -1,0 +1,143 @@
+"""The run report: what an ingest read, skipped, stored and changed — as data, text and markdown.
+
+The CLI prints the text form; the Prefect flow publishes the markdown form as an artifact.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from pohang_watch.ledger import ChangeType, LedgerChange
+from pohang_watch.models import Commitment, Item, PageError
+
+if TYPE_CHECKING:
+    from pohang_watch.notify import DeliveryReport
+    from pohang_watch.pipeline import ProcessedBatch
+    from pohang_watch.store import RecordOutcome
+
+
+@dataclass(frozen=True, slots=True)
+class RunReport:
+    pages_seen: int
+    stored: int
+    not_about_pohang: tuple[str, ...]
+    duplicates: dict[str, int]
+    errors: tuple[PageError, ...]
+    changes: tuple[LedgerChange, ...]
+    alerts_enqueued: int
+    delivery: DeliveryReport | None
+
+    def changes_of(self, change: ChangeType) -> list[LedgerChange]:
+        return [c for c in self.changes if c.change is change]
+
+
+def summarise_run(
+    *,
+    pages_seen: int,
+    listing_errors: Sequence[PageError],
+    batches: Sequence[ProcessedBatch],
+    outcomes: Sequence[RecordOutcome],
+    delivery: DeliveryReport | None,
+) -> RunReport:
+    """Fold per-batch results into one report."""
+    duplicates: Counter[str] = Counter()
+    for outcome in outcomes:
+        duplicates.update(outcome.duplicates)
+    return RunReport(
+        pages_seen=pages_seen,
+        stored=sum(o.stored for o in outcomes),
+        not_about_pohang=tuple(a.source for b in batches for a in b.not_about_pohang),
+        duplicates=dict(duplicates),
+        errors=(*listing_errors, *(e for b in batches for e in b.errors)),
+        changes=tuple(c for o in outcomes for c in o.changes),
+        alerts_enqueued=sum(o.alerts_enqueued for o in outcomes),
+        delivery=delivery,
+    )
+
+
+def describe_item(item: Item) -> str:
+    """One line naming an item: who, what, when, in what state."""
+    year = f" (by {item.target_year})" if item.target_year else ""
+    if isinstance(item, Commitment):
+        return f"{item.actor}: {item.what}{year} [{item.status}]"
+    parties = " + ".join(item.parties)
+    return f"{parties}: {item.partnership_kind} — {item.what}{year} [{item.status}]"
+
+
+def _counts_line(report: RunReport) -> str:
+    duplicates = sum(report.duplicates.values())
+    detail = ", ".join(f"{k} {v}" for k, v in sorted(report.duplicates.items()))
+    return (
+        f"{report.pages_seen} pages read, {report.stored} new articles stored, "
+        f"{duplicates} duplicates{f' ({detail})' if detail else ''}, "
+        f"{len(report.not_about_pohang)} not about Pohang, {len(report.errors)} errors"
+    )
+
+
+def _ledger_line(report: RunReport) -> str:
+    new, updated, restated = (
+        len(report.changes_of(kind))
+        for kind in (ChangeType.NEW, ChangeType.UPDATED, ChangeType.RESTATED)
+    )
+    return (
+        f"ledger: {new} new, {updated} updated, {restated} restated; "
+        f"{report.alerts_enqueued} alerts enqueued"
+    )
+
+
+def _delivery_line(delivery: DeliveryReport | None) -> str:
+    if delivery is None:
+        return "alerts: not sent this run (they stay pending in the outbox)"
+    parts = [f"{t.name}: {t.sent} sent, {t.failed} failed" for t in delivery.targets]
+    return "alerts: " + ("; ".join(parts) if parts else "nothing pending")
+
+
+def render_text(report: RunReport) -> str:
+    """The plain-text summary the CLI prints after a run."""
+    lines = [_counts_line(report)]
+    lines += [f"  error  {e.source} ({e.stage}): {e.message}" for e in report.errors]
+    lines.append(_ledger_line(report))
+    for change in report.changes:
+        if change.change is not ChangeType.RESTATED:
+            lines.append(
+                f"  {change.change.value:<8} {change.item.kind:<11} {describe_item(change.item)}"
+            )
+            lines += [f"           {what}" for what in change.what_changed]
+    lines.append(_delivery_line(report.delivery))
+    if report.delivery:
+        lines += [f"  failed {t.name}: {t.error}" for t in report.delivery.targets if t.error]
+    return "\n".join(lines)
+
+
+def _md(text: str) -> str:
+    """Escape text for a markdown table cell or list item."""
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").replace("<", "&lt;")
+
+
+def render_markdown(report: RunReport) -> str:
+    """The run summary published as a Prefect artifact."""
+    lines = ["# pohang-ingest run", "", _counts_line(report), "", _ledger_line(report), ""]
+    if report.errors:
+        lines += ["## Errors", "", "| page | stage | error |", "|---|---|---|"]
+        lines += [f"| {_md(e.source)} | {e.stage} | {_md(e.message)} |" for e in report.errors]
+        lines.append("")
+    if report.not_about_pohang:
+        lines += ["## Skipped: not about Pohang", ""]
+        lines += [f"- {_md(source)}" for source in report.not_about_pohang]
+        lines.append("")
+    alerted = [c for c in report.changes if c.change is not ChangeType.RESTATED]
+    if alerted:
+        lines += ["## New and updated items", ""]
+        for change in alerted:
+            link = change.article_url or change.source
+            lines.append(
+                f"- **{change.change.value}** {_md(describe_item(change.item))} — {_md(link)}"
+            )
+            lines += [f"  - {_md(what)}" for what in change.what_changed]
+            lines.append(f"  - > {_md(change.item.evidence)}")
+        lines.append("")
+    lines.append(_delivery_line(report.delivery))
+    return "\n".join(lines)

@@ -1,0 +1,68 @@
+"""Engines for SQLite and PostgreSQL, and the few places the two dialects differ.
+
+SQLite needs care to behave like a real database: foreign keys are off by default, writers
+should wait instead of failing at once, WAL lets readers run beside a writer, and pysqlite's own
+transaction handling skips DDL and SAVEPOINTs. So we take over BEGIN ourselves (the recipe in
+SQLAlchemy's SQLite docs) and begin write transactions IMMEDIATE, which takes the write lock
+up front instead of failing half-way when two writers meet.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, Table, create_engine, event
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import make_url
+
+from pohang_watch.errors import StoreError
+
+BUSY_TIMEOUT_MS = 30_000
+_BEGIN_OPTION = "pohang_watch_begin"
+
+
+def create_store_engine(url: str) -> Engine:
+    """An engine for a SQLite or PostgreSQL URL, with SQLite's folder created and tuned."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        _create_sqlite_folder(parsed.database)
+        engine = create_engine(parsed)
+        _tune_sqlite(engine)
+        return engine
+    if parsed.get_backend_name() == "postgresql":
+        return create_engine(parsed, pool_pre_ping=True)
+    raise StoreError(f"unsupported database backend {parsed.get_backend_name()!r}")
+
+
+def writer(engine: Engine) -> Engine:
+    """The same engine, beginning its transactions for writing (IMMEDIATE on SQLite)."""
+    return engine.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"})
+
+
+def _create_sqlite_folder(database: str | None) -> None:
+    if database and database != ":memory:" and not database.startswith("file:"):
+        Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+
+
+def _tune_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # we emit BEGIN ourselves, below
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        mode = conn.get_execution_options().get(_BEGIN_OPTION, "DEFERRED")
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+def dialect_insert(conn: Connection, table: Table) -> sqlite.Insert | postgresql.Insert:
+    """An INSERT that supports ON CONFLICT on both backends (insert-or-ignore, upsert)."""
+    if conn.dialect.name == "postgresql":
+        return postgresql.insert(table)
+    return sqlite.insert(table)

@@ -1,0 +1,221 @@
+"""Ledger and outbox rows: loading entries for a diff, applying its changes, queueing alerts.
+
+Functions over a Connection, called inside the Store's one transaction per batch, so a ledger
+change and its alert are written together or not at all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Row, bindparam, func, insert, select, update
+
+from pohang_watch.ledger import ChangeType, LedgerChange, LedgerEntry, alert_for
+from pohang_watch.models import Amount, Commitment, ItemKind
+from pohang_watch.store.corpus import chunks, fetch_pairs
+from pohang_watch.store.engine import dialect_insert
+from pohang_watch.store.schema import ledger_entries, mentions, outbox
+
+ALERTING = (ChangeType.NEW, ChangeType.UPDATED)
+
+
+def key_hash(key: str) -> str:
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def alert_key(change: LedgerChange) -> str:
+    """Deterministic identity of an alert, so a re-run can never queue it twice.
+
+    A key is NEW once, ever. An update is identified by what changed and the article that
+    said so: the same article cannot update the same entry twice in the same way.
+    """
+    if change.change is ChangeType.NEW:
+        parts = [change.change.value, change.key]
+    else:
+        parts = [change.change.value, change.key, change.content_hash, *change.what_changed]
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+
+
+def entry_from_row(row: Row[Any]) -> LedgerEntry:
+    amount = None
+    if row.amount_value is not None:
+        amount = Amount(row.amount_value, row.amount_currency or "", row.amount_text or "")
+    return LedgerEntry(
+        id=row.id,
+        key=row.key,
+        kind=ItemKind(row.kind),
+        actor=row.actor,
+        what=row.what,
+        parties=tuple(row.parties),
+        partnership_kind=row.partnership_kind,
+        status=row.status,
+        target_year=row.target_year,
+        amount=amount,
+        sector=row.sector,
+        first_seen=row.first_seen,
+        first_evidence=row.first_evidence,
+        first_url=row.first_url,
+        mentions=row.mentions,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
+
+
+def load_entries(conn: Connection, keys: Iterable[str]) -> dict[str, LedgerEntry]:
+    """The current entries for these keys, by key."""
+    entries: dict[str, LedgerEntry] = {}
+    for chunk in chunks(sorted({key_hash(key) for key in keys})):
+        query = select(ledger_entries).where(ledger_entries.c.key_hash.in_(chunk))
+        entries.update((row.key, entry_from_row(row)) for row in conn.execute(query))
+    return entries
+
+
+def _amount_columns(amount: Amount | None) -> dict[str, Any]:
+    return {
+        "amount_value": amount.value if amount else None,
+        "amount_currency": amount.currency if amount else None,
+        "amount_text": amount.text if amount else None,
+    }
+
+
+def _entry_row(change: LedgerChange, article_pk: int, now: datetime) -> dict[str, Any]:
+    entry = change.current
+    return {
+        "key_hash": key_hash(entry.key),
+        "key": entry.key,
+        "kind": entry.kind.value,
+        "actor": entry.actor,
+        "what": entry.what,
+        "parties": list(entry.parties),
+        "partnership_kind": entry.partnership_kind,
+        "status": entry.status,
+        "target_year": entry.target_year,
+        **_amount_columns(entry.amount),
+        "sector": entry.sector,
+        "first_seen": entry.first_seen,
+        "first_article_pk": article_pk,
+        "first_evidence": entry.first_evidence,
+        "first_url": entry.first_url,
+        "mentions": 0,  # counted from the mentions table once they are in
+        "created_at": now,
+        "updated_at": now,
+    }
+
+
+def _update_current_state(
+    conn: Connection, changes: Sequence[LedgerChange], entry_pks: Mapping[str, int], now: datetime
+) -> None:
+    """Write each updated entry's latest state (the last UPDATED change per key wins)."""
+    latest = {c.key: c.current for c in changes if c.change is ChangeType.UPDATED}
+    if not latest:
+        return
+    statement = (
+        update(ledger_entries)
+        .where(ledger_entries.c.id == bindparam("b_id"))
+        .values(
+            status=bindparam("b_status"),
+            target_year=bindparam("b_target_year"),
+            amount_value=bindparam("b_amount_value"),
+            amount_currency=bindparam("b_amount_currency"),
+            amount_text=bindparam("b_amount_text"),
+            updated_at=bindparam("b_updated_at"),
+        )
+    )
+    rows = [
+        {
+            "b_id": entry_pks[key],
+            "b_status": entry.status,
+            "b_target_year": entry.target_year,
+            **{f"b_{name}": value for name, value in _amount_columns(entry.amount).items()},
+            "b_updated_at": now,
+        }
+        for key, entry in latest.items()
+    ]
+    conn.execute(statement, rows)
+
+
+def _mention_row(
+    change: LedgerChange, entry_pk: int, article_pk: int, now: datetime
+) -> dict[str, Any]:
+    item = change.item
+    amount = item.amount if isinstance(item, Commitment) else None
+    return {
+        "entry_pk": entry_pk,
+        "article_pk": article_pk,
+        "change": change.change.value,
+        "status": item.status,
+        "target_year": item.target_year,
+        "amount_text": amount.text if amount else None,
+        "evidence": item.evidence,
+        "created_at": now,
+    }
+
+
+def _count_mentions(conn: Connection, entry_pks: Iterable[int]) -> None:
+    """Set `mentions` to the number of distinct articles that stated each entry."""
+    count = (
+        select(func.count())
+        .select_from(mentions)
+        .where(mentions.c.entry_pk == ledger_entries.c.id)
+        .scalar_subquery()
+    )
+    for chunk in chunks(sorted(set(entry_pks))):
+        conn.execute(
+            update(ledger_entries).where(ledger_entries.c.id.in_(chunk)).values(mentions=count)
+        )
+
+
+def apply_changes(
+    conn: Connection, changes: Sequence[LedgerChange], article_pks: Mapping[str, int], now: datetime
+) -> dict[str, int]:
+    """Insert new entries, update changed ones, record every mention; return entry pks by key."""
+    new_rows = [
+        _entry_row(c, article_pks[c.content_hash], now)
+        for c in changes
+        if c.change is ChangeType.NEW
+    ]
+    if new_rows:
+        conn.execute(insert(ledger_entries), new_rows)
+    by_hash = fetch_pairs(
+        conn,
+        select(ledger_entries.c.key_hash, ledger_entries.c.id),
+        ledger_entries.c.key_hash,
+        (key_hash(c.key) for c in changes),
+    )
+    entry_pks = {c.key: by_hash[key_hash(c.key)] for c in changes}
+    _update_current_state(conn, changes, entry_pks, now)
+    mention_rows = [
+        _mention_row(c, entry_pks[c.key], article_pks[c.content_hash], now) for c in changes
+    ]
+    if mention_rows:
+        # One article states an entry once, whatever it repeats.
+        conn.execute(dialect_insert(conn, mentions).on_conflict_do_nothing(), mention_rows)
+    _count_mentions(conn, entry_pks.values())
+    return entry_pks
+
+
+def enqueue_alerts(
+    conn: Connection, changes: Sequence[LedgerChange], entry_pks: Mapping[str, int], now: datetime
+) -> int:
+    """Queue one outbox row per NEW/UPDATED change not queued before; return how many."""
+    rows: dict[str, dict[str, Any]] = {}
+    for change in changes:
+        if change.change in ALERTING:
+            key = alert_key(change)
+            rows[key] = {
+                "alert_key": key,
+                "change": change.change.value,
+                "kind": change.current.kind.value,
+                "entry_pk": entry_pks[change.key],
+                "payload": alert_for(change).to_payload(),
+                "created_at": now,
+            }
+    existing = fetch_pairs(conn, select(outbox.c.alert_key, outbox.c.id), outbox.c.alert_key, rows)
+    fresh = [row for key, row in rows.items() if key not in existing]
+    if fresh:
+        # The unique key still guards against a concurrent writer queueing the same alert.
+        conn.execute(dialect_insert(conn, outbox).on_conflict_do_nothing(), fresh)
+    return len(fresh)

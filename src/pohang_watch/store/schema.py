@@ -1,0 +1,188 @@
+"""The current tables, as SQLAlchemy Core.
+
+This is what the code reads and writes. Migrations (`migrations.py`) build the same tables step
+by step with their own frozen definitions; a test compares the two, so a change here without a
+migration fails the suite.
+
+    articles ─┬─< article_urls          every URL an article was seen under
+              ├─< mentions >── ledger_entries ─< outbox ─< deliveries
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Column,
+    DateTime,
+    Dialect,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.types import TypeDecorator
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Timezone-aware datetimes in UTC on every backend.
+
+    SQLite has no timezone type and would hand back naive values; storing UTC and re-attaching
+    it on the way out keeps comparisons and ISO output right on both SQLite and PostgreSQL.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the store; pass an aware one")
+        utc = value.astimezone(UTC)
+        return utc.replace(tzinfo=None) if dialect.name == "sqlite" else utc
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        assert isinstance(value, datetime)
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+metadata = MetaData()
+
+schema_migrations = Table(
+    "schema_migrations",
+    metadata,
+    Column("version", Integer, primary_key=True, autoincrement=False),
+    Column("name", String(200), nullable=False),
+    Column("applied_at", UtcDateTime, nullable=False),
+)
+
+articles = Table(
+    "articles",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("article_id", String(32), unique=True),
+    Column("url", Text, unique=True),
+    Column("content_hash", String(64), nullable=False, unique=True),
+    Column("title", Text, nullable=False),
+    Column("subtitles", JSON, nullable=False),
+    Column("published_at", UtcDateTime),
+    Column("byline", Text),
+    Column("paragraphs", JSON, nullable=False),
+    Column("captions", JSON, nullable=False),
+    Column("source", Text, nullable=False),
+    Column("source_run", String(200), nullable=False),
+    Column("relevance", Float, nullable=False),
+    Column("about_pohang", Boolean, nullable=False),
+    Column("first_seen_at", UtcDateTime, nullable=False),
+    CheckConstraint("relevance >= 0 AND relevance <= 1", name="ck_articles_relevance"),
+)
+
+article_urls = Table(
+    "article_urls",
+    metadata,
+    Column("url", Text, primary_key=True),
+    Column(
+        "article_pk",
+        Integer,
+        ForeignKey("articles.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+)
+
+ledger_entries = Table(
+    "ledger_entries",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    # The key can be long (it holds the normalised "what"); unique on its sha256 keeps the
+    # index small on PostgreSQL, whose btree entries have a size limit.
+    Column("key_hash", String(64), nullable=False, unique=True),
+    Column("key", Text, nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("actor", Text),
+    Column("what", Text, nullable=False),
+    Column("parties", JSON, nullable=False),
+    Column("partnership_kind", String(50)),
+    Column("status", String(50), nullable=False),
+    Column("target_year", Integer),
+    Column("amount_value", Float),
+    Column("amount_currency", String(3)),
+    Column("amount_text", Text),
+    Column("sector", String(100), nullable=False),
+    Column("first_seen", Text, nullable=False),
+    Column("first_article_pk", Integer, ForeignKey("articles.id"), nullable=False),
+    Column("first_evidence", Text, nullable=False),
+    Column("first_url", Text),
+    Column("mentions", Integer, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+
+mentions = Table(
+    "mentions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column(
+        "entry_pk",
+        Integer,
+        ForeignKey("ledger_entries.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column(
+        "article_pk",
+        Integer,
+        ForeignKey("articles.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("change", String(16), nullable=False),
+    Column("status", String(50), nullable=False),
+    Column("target_year", Integer),
+    Column("amount_text", Text),
+    Column("evidence", Text, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    UniqueConstraint("entry_pk", "article_pk", name="uq_mentions_entry_article"),
+)
+
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("alert_key", String(64), nullable=False, unique=True),
+    Column("change", String(16), nullable=False),
+    Column("kind", String(16), nullable=False, index=True),
+    Column("entry_pk", Integer, ForeignKey("ledger_entries.id"), nullable=False),
+    Column("payload", JSON, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+# One row per (alert, target) once a send was tried: delivered when sent_at is set; otherwise
+# the failure count and last error, and the alert stays pending for that target only.
+deliveries = Table(
+    "deliveries",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column(
+        "alert_pk",
+        Integer,
+        ForeignKey("outbox.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("target_id", String(64), nullable=False),
+    Column("sent_at", UtcDateTime),
+    Column("attempts", Integer, nullable=False),
+    Column("last_error", Text),
+    Column("last_attempt_at", UtcDateTime, nullable=False),
+    UniqueConstraint("alert_pk", "target_id", name="uq_deliveries_alert_target"),
+)

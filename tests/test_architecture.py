@@ -1,0 +1,52 @@
+"""The file list is the architecture: pure stages import no I/O library, the core no Prefect."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[1] / "src" / "pohang_watch"
+IO_LIBRARIES = {"httpx", "sqlalchemy", "apprise", "prefect"}
+PURE_MODULES = [
+    "models.py",
+    "errors.py",
+    "dedup.py",
+    "ledger.py",
+    "relevance.py",
+    "report.py",
+    "export.py",
+    "extract",
+    "parse",
+    "notify/render.py",
+]
+
+
+def imported_roots(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    roots: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            roots.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            roots.add(node.module.split(".")[0])
+    return roots
+
+
+def python_files(relative: str) -> list[Path]:
+    path = PACKAGE / relative
+    return sorted(path.rglob("*.py")) if path.is_dir() else [path]
+
+
+@pytest.mark.parametrize("module", PURE_MODULES)
+def test_pure_stages_import_no_io_library(module: str) -> None:
+    files = python_files(module)
+    assert files, f"{module} is missing"
+    for path in files:
+        assert not imported_roots(path) & IO_LIBRARIES, path
+
+
+def test_core_never_imports_prefect() -> None:
+    offenders = [p for p in PACKAGE.rglob("*.py") if "prefect" in imported_roots(p)]
+    assert offenders == []

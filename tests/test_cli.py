@@ -1,0 +1,117 @@
+"""The CLI contract of DESIGN §5, exercised in-process on real files."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from pohang_watch.cli import build_parser, main
+from pohang_watch.config import Settings
+from pohang_watch.pipeline import run_ingest
+
+CHROME = {"본문 바로가기", "bar_progress", "Text Size", "Close"}
+ARTICLE_KEYS = {"article_id", "url", "title", "subtitles", "published_at", "paragraphs", "captions"}
+
+
+def json_lines(text: str) -> list[dict[str, object]]:
+    return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
+def first_headline(seed: Path) -> str:
+    lines = (line.strip() for line in seed.read_text(encoding="utf-8").splitlines())
+    return next(line for line in lines if line and line not in CHROME)
+
+
+def test_extract_json_follows_the_contract(
+    seeds_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["extract", "--json", str(seeds_dir)]) == 0
+    results = json_lines(capsys.readouterr().out)
+    seeds = sorted(seeds_dir.glob("*.txt"))
+    assert [Path(str(r["source"])).name for r in results] == [s.name for s in seeds]
+    for result, seed in zip(results, seeds, strict=True):
+        article = result["article"]
+        assert isinstance(article, dict)
+        assert set(article) >= ARTICLE_KEYS
+        assert article["title"] == first_headline(seed)
+        assert len(article["captions"]) == 2
+        assert result["about_pohang"] is True
+        assert isinstance(result["relevance"], float)
+        body = " ".join(article["paragraphs"])
+        assert "All rights reserved" not in body
+        assert "Join us on social" not in body
+        items = result["items"]
+        assert isinstance(items, list)
+        assert items
+        for item in items:
+            assert item["kind"] in {"commitment", "partnership"}
+            assert item["evidence"]
+            assert item["status"]
+            assert ("actor" in item and "what" in item) or "parties" in item
+
+
+def test_extract_reports_bad_file_and_goes_on(
+    tmp_path: Path, seeds_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    broken = tmp_path / "broken.html"
+    broken.write_bytes(b"\x00\x01\x02binary\x00")
+    seed = seeds_dir / "000_8bb15090ff6ef8e0.txt"
+    assert main(["extract", "--json", str(broken), str(seed)]) == 1
+    error, result = json_lines(capsys.readouterr().out)
+    assert error["source"] == str(broken)
+    assert error["error"]
+    assert result["source"] == str(seed)
+    assert "items" in result
+
+
+def test_extract_missing_path_is_named(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["extract", "--json", "no/such/page.html"]) == 1
+    (error,) = json_lines(capsys.readouterr().out)
+    assert error["source"] == "no/such/page.html"
+    assert error["error"]
+
+
+def test_ledger_json_lists_entries_with_mentions(
+    seeds_dir: Path, settings: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run_ingest([str(seeds_dir)], settings, run_id="r1")
+    capsys.readouterr()
+    assert main(["--config", str(settings.config_path), "ledger", "--json"]) == 0
+    entries = json_lines(capsys.readouterr().out)
+    assert entries
+    for entry in entries:
+        assert {"kind", "status", "target_year", "first_seen", "mentions"} <= set(entry)
+        assert entry["what"] if entry["kind"] == "commitment" else entry["parties"]
+        assert isinstance(entry["mentions"], int)
+        assert entry["mentions"] >= 1
+    assert any(e["mentions"] == 2 for e in entries), "POEX 2027 is stated in both seeds"
+
+
+def test_unknown_config_key_exits_2_naming_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "c.toml"
+    config.write_text("[notify]\nurl = 'json://x'\n")
+    assert main(["--config", str(config), "ledger"]) == 2
+    assert "notify.url: unknown key" in capsys.readouterr().err
+
+
+def subcommands() -> list[str]:
+    parser = build_parser()
+    action = next(a for a in parser._actions if a.dest == "command")
+    return sorted(action.choices)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("command", subcommands())
+def test_every_command_has_help_and_is_in_the_readme(
+    command: str, repo_root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main([command, "--help"])
+    assert exited.value.code == 0
+    assert capsys.readouterr().out.startswith("usage: pohang-watch")
+    readme = (repo_root / "README.md").read_text(encoding="utf-8")
+    assert re.search(rf"pohang-watch {command}\b", readme), f"README does not document {command}"
