@@ -184,3 +184,14 @@ def test_self_urls_are_kept_in_order_and_the_canonical_url_is_chosen() -> None:
     article = parse_html(page(f"<title>{HEADLINE}</title>{head}", BODY))
     assert article.urls == ("https://example.org/story/7", "https://example.org/story/7?ref=og")
     assert (article.article_id, article.url) == (None, "https://example.org/story/7")
+
+
+def test_text_file_holding_a_saved_html_page_is_parsed_as_html() -> None:
+    html = (
+        "<!-- saved from url=(0055)https://www.asiae.co.kr/en/article/2025060413203284890 -->\n"
+        + page(f"<title>{HEADLINE}</title>", BODY)
+    )
+    doc = SourceDocument(source="saved.txt", content=html.encode(), media_type="text/plain")
+    article = parse_document(doc, ParseSettings())
+    assert (article.title, article.paragraphs) == (HEADLINE, PARAGRAPHS)
+    assert article.article_id == "2025060413203284890"

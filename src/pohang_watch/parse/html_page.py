@@ -18,7 +18,7 @@ from datetime import datetime
 
 from bs4 import BeautifulSoup, NavigableString, PageElement, Tag
 
-from pohang_watch.config import ParseSettings
+from pohang_watch.config import HtmlSelectors, ParseSettings
 from pohang_watch.models import Article, SourceDocument
 from pohang_watch.parse.article import Found, assemble_article
 from pohang_watch.parse.cleanup import (
@@ -60,13 +60,7 @@ def parse_html(text: str, doc: SourceDocument, settings: ParseSettings) -> Artic
     for tag in soup.find_all(_NEVER_TEXT):
         tag.decompose()
     selectors = settings.selectors
-    chrome = [el for selector in selectors.drop for el in soup.select(selector)]
-    candidates = [el for selector in selectors.title for el in soup.select(selector)]
-    headline = _headline_showing(candidates, meta.title) if meta.title else None
-    container = _find_container(soup, selectors.body, chrome, headline)
-    if headline is None:
-        headline = _headline_nearest(candidates, container, {id(el) for el in chrome})
-    _remove_chrome(chrome, keep=(headline, container))
+    headline, container = _locate_article(soup, selectors, meta.title)
     scope = common_ancestor(headline, container) or soup
     title = meta.title or (strip_site_name(element_text(headline)) if headline else "")
     title = title or _title_tag(soup)
@@ -90,6 +84,20 @@ def parse_html(text: str, doc: SourceDocument, settings: ParseSettings) -> Artic
             extra_urls=[url for url in (doc.url, _saved_from(text)) if url],
         )
     )
+
+
+def _locate_article(
+    soup: BeautifulSoup, selectors: HtmlSelectors, title: str | None
+) -> tuple[Tag | None, Tag | None]:
+    """Headline element and body container; then the chrome around them is removed."""
+    chrome = _select_any(soup, selectors.drop)
+    candidates = [el for selector in selectors.title for el in soup.select(selector)]
+    headline = _headline_showing(candidates, title) if title else None
+    container = _find_container(soup, selectors.body, chrome, headline)
+    if headline is None:
+        headline = _headline_nearest(candidates, container, {id(el) for el in chrome})
+    _remove_chrome(chrome, keep=(headline, container))
+    return headline, container
 
 
 def _headline_showing(candidates: list[Tag], title: str) -> Tag | None:
@@ -140,6 +148,11 @@ def _remove_chrome(chrome: list[Tag], keep: tuple[Tag | None, ...]) -> None:
             element.decompose()
 
 
+def _select_any(root: BeautifulSoup | Tag, selectors: Sequence[str]) -> list[Tag]:
+    """Elements matching any of the selectors, in document order."""
+    return root.select(", ".join(selectors)) if selectors else []
+
+
 def _in(element: Tag, ids: set[int]) -> bool:
     return any(id(el) in ids for el in ancestors_and_self(element))
 
@@ -158,7 +171,7 @@ def _extract_captions(
     scope: BeautifulSoup | Tag, selectors: Sequence[str], title: str
 ) -> list[str]:
     """Caption texts (without a repeated headline), taken out of the tree."""
-    matches = [el for selector in selectors for el in scope.select(selector)]
+    matches = _select_any(scope, selectors)
     taken: set[int] = set()
     captions: list[str] = []
     for element in matches:
