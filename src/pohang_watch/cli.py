@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -74,6 +75,8 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
         raise ConfigError(
             "nothing to ingest: pass --from PATH or set sources.saved_pages in the config file"
         )
+    # Prefect's usage analytics are opt-in here; the setting must precede Prefect's import.
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     from flows.ingest import ingest_flow  # Prefect is imported only by the flows package
 
     report = ingest_flow(paths=inputs, send_alerts=not args.no_send, config=args.config)

@@ -8,7 +8,12 @@ from ledger.builders import commitment, extracted, partnership
 
 from pohang_watch.ledger import Alert, ChangeType, alert_for, diff_items
 from pohang_watch.models import Item
-from pohang_watch.notify.render import MAX_BODY_CHARS, MAX_TITLE_CHARS, render_alerts
+from pohang_watch.notify.render import (
+    MAX_BODY_CHARS,
+    MAX_TITLE_CHARS,
+    pack_messages,
+    render_alerts,
+)
 
 
 def _alert(item: Item, number: int = 1) -> Alert:
@@ -59,13 +64,21 @@ def test_title_is_one_short_line() -> None:
     assert title.endswith("…")
 
 
-def test_long_groups_are_cut_with_a_count() -> None:
+def test_long_runs_are_split_into_messages_that_lose_no_alert() -> None:
     alerts = [_alert(commitment(f"project {n} " + "detail " * 60), n) for n in range(40)]
-    body = render_alerts(alerts).body
-    assert len(body) <= MAX_BODY_CHARS
-    shown = body.count("• New commitment")
-    assert shown < 40
-    assert body.endswith(f"… and {40 - shown} more")
+    packed = pack_messages(alerts, max_items=20)
+    assert len(packed) > 2, "3000 characters cannot hold 20 long alerts"
+    assert sum(count for _, count in packed) == 40
+    for message, count in packed:
+        assert len(message.body) <= MAX_BODY_CHARS
+        assert message.body.count("• New commitment") == count
+    bodies = "".join(message.body for message, _ in packed)
+    assert all(f"project {n} " in bodies for n in range(40))
+
+
+def test_messages_hold_at_most_max_items() -> None:
+    alerts = [_alert(commitment(f"short {n}"), n) for n in range(7)]
+    assert [count for _, count in pack_messages(alerts, max_items=3)] == [3, 3, 1]
 
 
 def test_markup_and_mass_mentions_are_defused() -> None:

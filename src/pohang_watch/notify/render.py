@@ -103,26 +103,27 @@ def _title(alerts: Sequence[Alert]) -> str:
     return shorten(f"Pohang: {', '.join(parts)} commitments and partnerships", MAX_TITLE_CHARS)
 
 
-def _body(blocks: Sequence[str]) -> str:
-    """Join blocks until the next would pass the limit, leaving room to say how many are left.
-
-    A block is bounded (each line is cut) well under the limit, so the first always fits.
-    """
-    kept = [blocks[0]]
-    used = len(blocks[0])
-    for index, block in enumerate(blocks[1:], start=1):
-        remaining = len(blocks) - index - 1
-        reserve = len(f"\n\n{ELLIPSIS} and {len(blocks)} more") if remaining else 0
-        if used + 2 + len(block) + reserve > MAX_BODY_CHARS:
-            break
-        kept.append(block)
-        used += 2 + len(block)
-    left = len(blocks) - len(kept)
-    return "\n\n".join(kept) + (f"\n\n{ELLIPSIS} and {left} more" if left else "")
-
-
 def render_alerts(alerts: Sequence[Alert]) -> Message:
-    """One message for a group of alerts, oldest first; the title stays on one line."""
+    """One message for a group of alerts that `pack_messages` sized to fit."""
     if not alerts:
         raise ValueError("render_alerts needs at least one alert")
-    return Message(title=_title(alerts), body=_body([render_alert(a) for a in alerts]))
+    body = "\n\n".join(render_alert(a) for a in alerts)
+    return Message(title=_title(alerts), body=body)
+
+
+def pack_messages(alerts: Sequence[Alert], max_items: int) -> list[tuple[Message, int]]:
+    """Every alert in exactly one message, in order: (message, how many alerts it carries).
+
+    A message holds at most `max_items` alerts and `MAX_BODY_CHARS` characters (Slack's block
+    limit); a block is bounded well under that, so each message carries at least one alert.
+    """
+    groups: list[list[Alert]] = []
+    used = 0
+    for alert in alerts:
+        size = len(render_alert(alert)) + 2
+        if not groups or len(groups[-1]) >= max_items or used + size > MAX_BODY_CHARS:
+            groups.append([])
+            used = 0
+        groups[-1].append(alert)
+        used += size
+    return [(render_alerts(group), len(group)) for group in groups]

@@ -24,9 +24,8 @@ import apprise
 
 from pohang_watch.config import NotifySettings
 from pohang_watch.errors import ConfigError, NotifyError
-from pohang_watch.ledger import OutboxAlert
 from pohang_watch.models import ItemKind
-from pohang_watch.notify.render import Message, render_alerts
+from pohang_watch.notify.render import Message, pack_messages
 from pohang_watch.store import Store
 
 logger = logging.getLogger(__name__)
@@ -192,10 +191,6 @@ class DeliveryReport:
         return tuple(report.error for report in self.targets if report.error)
 
 
-def _groups(alerts: Sequence[OutboxAlert], size: int) -> list[Sequence[OutboxAlert]]:
-    return [alerts[start : start + size] for start in range(0, len(alerts), size)]
-
-
 def _deliver_to(store: Store, target: Target, max_items: int) -> TargetReport:
     """Send the target's pending alerts in groups; stop at its first failure (the rest wait
     for the next run rather than hammer a target that is down)."""
@@ -204,16 +199,16 @@ def _deliver_to(store: Store, target: Target, max_items: int) -> TargetReport:
         return TargetReport(target.target_id, target.name)
     pending = store.pending_alerts([target.target_id], kinds=kinds)
     sent = 0
-    for group in _groups(pending, max_items):
-        alert_ids = [alert.id for alert in group]
+    for message, count in pack_messages([alert.alert for alert in pending], max_items):
+        alert_ids = [alert.id for alert in pending[sent : sent + count]]
         try:
-            target.send(render_alerts([alert.alert for alert in group]))
+            target.send(message)
         except NotifyError as exc:
             logger.warning("sending alerts failed: %s", exc)
             store.record_delivery_failure(alert_ids, target.target_id, str(exc))
             return TargetReport(target.target_id, target.name, sent, len(pending) - sent, str(exc))
         store.record_delivery(alert_ids, target.target_id)
-        sent += len(group)
+        sent += count
     return TargetReport(target.target_id, target.name, sent)
 
 
