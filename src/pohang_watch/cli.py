@@ -164,6 +164,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except PohangWatchError as exc:
         print(f"pohang-watch: {exc}", file=sys.stderr)
         return EXIT_FAILED
+    except BrokenPipeError:
+        # The reader went away (`… | head`): stop quietly, as Unix tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_INPUT_FAILED
 
 
 if __name__ == "__main__":
