@@ -115,3 +115,28 @@ def test_every_command_has_help_and_is_in_the_readme(
     assert capsys.readouterr().out.startswith("usage: pohang-watch")
     readme = (repo_root / "README.md").read_text(encoding="utf-8")
     assert re.search(rf"pohang-watch {command}\b", readme), f"README does not document {command}"
+
+
+HOSTILE_PAGE = """<html><head>
+<meta property="article:published_time" content="0001-01-01T00:00:00+09:00">
+<script type="application/ld+json">
+{"@type": "NewsArticle", "headline": "Pohang \\ud800 plans"}
+</script>
+<script type="application/ld+json">%s</script>
+</head><body><article>
+<p>Pohang City will build a hydrogen testing centre by 2027, the city said on the 3rd.</p>
+<p>The centre will serve companies in the Yeongil Bay free economic zone near Pohang.</p>
+</article></body></html>""" % ("[" * 50_000 + "]" * 50_000)
+
+
+def test_extract_survives_hostile_metadata_and_goes_on(
+    tmp_path: Path, seeds_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    hostile = tmp_path / "hostile.html"
+    hostile.write_text(HOSTILE_PAGE, encoding="utf-8")
+    seed = seeds_dir / "000_8bb15090ff6ef8e0.txt"
+    assert main(["extract", "--json", str(hostile), str(seed)]) == 0
+    page, result = json_lines(capsys.readouterr().out)
+    assert "\ufffd" in str(page["article"]["title"]), "a lone surrogate is replaced, not fatal"
+    assert page["article"]["published_at"] is None, "year 1 is no publication date"
+    assert result["source"] == str(seed)

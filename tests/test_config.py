@@ -4,7 +4,13 @@ from pathlib import Path
 
 import pytest
 
-from pohang_watch.config import ENV_APPRISE_URLS, ENV_DB_URL, Settings, load_settings
+from pohang_watch.config import (
+    ENV_APPRISE_URLS,
+    ENV_DB_URL,
+    Settings,
+    load_settings,
+    split_apprise_urls,
+)
 from pohang_watch.errors import ConfigError
 
 
@@ -62,3 +68,22 @@ def test_cwd_config_folder_is_found(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     (tmp_path / "config" / "pohang-watch.toml").write_text("[relevance]\nthreshold = 0.7\n")
     monkeypatch.chdir(tmp_path)
     assert load_settings().relevance.threshold == 0.7
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("json://a/x json://b/y", ("json://a/x", "json://b/y")),
+        ("json://a/x,json://b/y", ("json://a/x", "json://b/y")),
+        (
+            "commitment,ops=json://a/x, digest=json://b/y",
+            ("commitment,ops=json://a/x", "digest=json://b/y"),
+        ),
+        ("mailtos://u:p@h?to=a@x.org,b@y.org", ("mailtos://u:p@h?to=a@x.org,b@y.org",)),
+        (" ,json://a/x, ", ("json://a/x",)),
+    ],
+)
+def test_apprise_url_lists_keep_tags_and_url_parameters(
+    value: str, expected: tuple[str, ...]
+) -> None:
+    assert split_apprise_urls(value) == expected

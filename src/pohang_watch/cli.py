@@ -1,7 +1,8 @@
 """The `pohang-watch` command (contract in DESIGN §5).
 
-Exit status: 0 success; 1 some inputs failed (reported per input, after the others ran);
-2 bad usage or configuration; 3 the database or another dependency failed.
+Exit status: 0 success; 1 some inputs of `extract` failed (reported per input, after the
+others ran); 2 bad usage or configuration; 3 the database or another dependency failed.
+`ingest` reports failed pages in its run report and still exits 0 when the run completed.
 """
 
 from __future__ import annotations
@@ -39,12 +40,12 @@ def cmd_extract(args: argparse.Namespace, settings: Settings) -> int:
         _print_result(args, error=error_to_json(error))
     for source in sources:
         try:
-            result = analyse_source(source, settings, extract_all=True)
+            result = extracted_to_json(analyse_source(source, settings, extract_all=True))
         except Exception as exc:  # reported per input; the other inputs still run
             failed += 1
             _print_result(args, error=error_to_json(page_error(source, exc)))
             continue
-        _print_result(args, result=extracted_to_json(result))
+        _print_result(args, result=result)
     return EXIT_INPUT_FAILED if failed else 0
 
 
@@ -69,7 +70,11 @@ def _print_result(
 
 
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
-    """Run the pohang-ingest Prefect flow on saved pages."""
+    """Run the pohang-ingest Prefect flow on saved pages.
+
+    A page that fails is data in the run report, not a failed run: a scheduled ingest must not
+    turn red for ever because one saved page in its folder is corrupt.
+    """
     inputs = args.from_paths or list(settings.sources.saved_pages)
     if not inputs:
         raise ConfigError(

@@ -186,9 +186,27 @@ def _describe_validation_error(path: Path | None, exc: ValidationError) -> str:
     return "; ".join(problems)
 
 
+# Where a new entry starts after a comma: an optional "tag1,tag2=" and a URL scheme.
+_ENTRY_START = re.compile(r"^(?:[\w-]+(?:,[\w-]+)*=)?[A-Za-z][\w+.-]*://")
+
+
 def split_apprise_urls(value: str) -> tuple[str, ...]:
-    """Split a space- or comma-separated list of apprise URLs."""
-    return tuple(part for part in re.split(r"[\s,]+", value) if part)
+    """Split a space- or comma-separated list of (optionally "tag,tag=") apprise URLs.
+
+    A comma separates entries only after a whole URL and before the next entry, so tag lists
+    ("commitment,ops=slack://…") and URL parameters ("?to=a@x.org,b@y.org") stay intact.
+    """
+    entries: list[str] = []
+    for token in value.split():
+        current = ""
+        for part in token.split(","):
+            if "://" in current and _ENTRY_START.match(part):
+                entries.append(current)
+                current = part
+            else:
+                current = f"{current},{part}" if current else part
+        entries.append(current)
+    return tuple(entry.strip(",") for entry in entries if entry.strip(","))
 
 
 def _apply_environment(settings: Settings, path: Path | None) -> Settings:

@@ -15,7 +15,8 @@ from enum import StrEnum
 
 from pohang_watch.models import Article
 
-_QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "“": '"', "”": '"', "„": '"'})
+# Typographic quotes → ASCII, so a re-typeset copy is the same text (shared with the parser).
+QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "`": "'", "“": '"', "”": '"', "„": '"'})
 _NON_WORD = re.compile(r"[^\w]+")
 
 
@@ -36,7 +37,7 @@ class KnownArticles:
 
 def normalise_text(text: str) -> str:
     """Lower-case words only: survives re-typeset quotes, dashes, spacing and punctuation."""
-    folded = unicodedata.normalize("NFKC", text).translate(_QUOTES).casefold()
+    folded = unicodedata.normalize("NFKC", text).translate(QUOTES).casefold()
     return _NON_WORD.sub(" ", folded).strip()
 
 

@@ -17,6 +17,7 @@ from pohang_watch.extract import extract_items
 from pohang_watch.models import ExtractedArticle, PageError, SourceDocument
 from pohang_watch.notify import DeliveryReport, Notifier, deliver_pending
 from pohang_watch.parse import parse_document
+from pohang_watch.parse.cleanup import scrub
 from pohang_watch.relevance import score_relevance
 from pohang_watch.report import RunReport, summarise_run
 from pohang_watch.sources.saved_pages import list_saved_pages, read_saved_page
@@ -49,7 +50,7 @@ def analyse_document(
     relevance = score_relevance(article, settings.relevance)
     wanted = relevance.about_pohang or extract_all
     items = extract_items(article, settings.extract) if wanted else ()
-    return ExtractedArticle(doc.source, article, relevance, items)
+    return ExtractedArticle(scrub(doc.source), article, relevance, items)
 
 
 def analyse_source(
@@ -67,8 +68,8 @@ def page_error(source: str, exc: Exception) -> PageError:
     elif isinstance(exc, ParseError):
         stage, message = "parse", str(exc)
     else:
-        stage, message = "extract", f"{type(exc).__name__}: {exc}"
-    return PageError(source, stage, message.removeprefix(f"{source}: "))
+        stage, message = "unexpected", f"{type(exc).__name__}: {exc}"
+    return PageError(scrub(source), stage, message.removeprefix(f"{source}: "))
 
 
 def process_sources(sources: Sequence[str], settings: Settings) -> ProcessedBatch:

@@ -25,6 +25,9 @@ MENTION_WEIGHT = 0.02  # per mention outside a list, up to MENTION_CAP
 MENTION_CAP = 0.10
 ENUMERATION_FACTOR = 0.35  # applied when Pohang is only ever one place among several
 LEAD_PARAGRAPHS = 2
+# "28 cities including … Pohang" stays within one clause; looking further back only costs time
+# (a whole-text look-back per mention is quadratic on a huge paragraph).
+LIST_LOOKBACK_CHARS = 300
 
 # "28 cities including", "several regions such as": what comes after is one of many.
 _MANY_PLACES = re.compile(
@@ -69,7 +72,8 @@ def _hits(terms: _Terms, text: str) -> _Hits:
     listed = unlisted = 0
     for match in terms.primary.finditer(text):
         in_list = any(start <= match.start() < end for start, end in lists)
-        if in_list or _MANY_PLACES.search(text[: match.start()]):
+        clause_start = max(0, match.start() - LIST_LOOKBACK_CHARS)
+        if in_list or _MANY_PLACES.search(text[clause_start : match.start()]):
             listed += 1
         else:
             unlisted += 1

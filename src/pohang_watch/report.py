@@ -5,6 +5,7 @@ The CLI prints the text form; the Prefect flow publishes the markdown form as an
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -112,9 +113,13 @@ def render_text(report: RunReport) -> str:
     return "\n".join(lines)
 
 
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~>-])")
+
+
 def _md(text: str) -> str:
-    """Escape text for a markdown table cell or list item."""
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").replace("<", "&lt;")
+    """Article text as inert markdown: no links, images, tables or HTML it did not ask for."""
+    flat = " ".join(text.split()).replace("&", "&amp;").replace("<", "&lt;")
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", flat)
 
 
 def render_markdown(report: RunReport) -> str:

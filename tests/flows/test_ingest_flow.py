@@ -30,6 +30,7 @@ def test_cli_ingest_runs_the_flow_and_reruns_quietly(
     samples_dir: Path, settings: Settings, capsys: pytest.CaptureFixture[str]
 ) -> None:
     config = ["--config", str(settings.config_path)]
+    # samples/ holds one corrupt page on purpose: it is reported and the run completes.
     assert main([*config, "ingest", "--from", str(samples_dir)]) == 0
     first = capsys.readouterr().out
     assert re.search(r"[1-9]\d* alerts enqueued", first), first

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import PurePath
 
 from pohang_watch.dedup import content_hash
@@ -16,6 +16,10 @@ from pohang_watch.parse.article_ids import (
     canonical_article_url,
     published_at_from_id,
 )
+from pohang_watch.parse.cleanup import scrub
+
+# The English edition started long after this; a date outside the window is a page's error.
+EARLIEST_PUBLICATION = datetime(1990, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,23 +43,36 @@ def assemble_article(found: Found) -> Article:
         raise ParseError("no headline found")
     if not found.paragraphs:
         raise ParseError("no body paragraphs found")
-    urls = _unique(found.self_urls)
+    urls = tuple(scrub(url) for url in _unique(found.self_urls))
     article_id = _article_id(urls, found.extra_urls, found.source)
-    published_at = found.published_at
+    published_at = _plausible(found.published_at)
     if published_at is None and article_id:
-        published_at = published_at_from_id(article_id)
+        published_at = _plausible(published_at_from_id(article_id))
+    paragraphs = _scrubbed(found.paragraphs)
     return Article(
         article_id=article_id,
         url=canonical_article_url(article_id) if article_id else (urls[0] if urls else None),
-        title=found.title,
-        subtitles=tuple(found.subtitles),
+        title=scrub(found.title),
+        subtitles=_scrubbed(found.subtitles),
         published_at=published_at,
-        byline=found.byline,
-        paragraphs=tuple(found.paragraphs),
-        captions=tuple(found.captions),
-        content_hash=content_hash(found.paragraphs),
+        byline=scrub(found.byline) if found.byline else None,
+        paragraphs=paragraphs,
+        captions=_scrubbed(found.captions),
+        content_hash=content_hash(paragraphs),
         urls=urls,
     )
+
+
+def _scrubbed(texts: Iterable[str]) -> tuple[str, ...]:
+    return tuple(scrub(text) for text in texts)
+
+
+def _plausible(published_at: datetime | None) -> datetime | None:
+    """The time, unless it is before the paper's English edition or more than a day ahead."""
+    if published_at is None:
+        return None
+    latest = datetime.now(UTC) + timedelta(days=1)
+    return published_at if EARLIEST_PUBLICATION <= published_at <= latest else None
 
 
 def _article_id(urls: Iterable[str], extra_urls: Iterable[str], source: str) -> str | None:

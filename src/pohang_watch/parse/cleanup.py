@@ -13,10 +13,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from pohang_watch.config import ParseSettings
+from pohang_watch.dedup import QUOTES
 
 _SPACE = re.compile(r"\s+")
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
-_QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "`": "'", "“": '"', "”": '"', "„": '"'})
 # A sentence ends in . ! or ? (not an ellipsis), optionally followed by closing quotes/brackets.
 _SENTENCE_END = re.compile(r"(?:[!?]|(?<!\.)\.)[\"'”’»)\]]*$")
 # Copyright notices other than the configured one: dropped wherever they appear, but they do not
@@ -31,6 +31,19 @@ _DATE_STAMP = re.compile(
     r"(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?$"
 )
 _CAPTION_SEPARATORS = " \t-–—|:·"
+
+
+# C0 controls other than tab and newline, and DEL: never text, and PostgreSQL rejects NUL.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def scrub(text: str) -> str:
+    """Text any database, terminal or JSON encoder accepts: lone surrogates (from broken
+    JSON-LD escapes or undecodable file names) become U+FFFD, control characters go."""
+    if text.isascii() and text.isprintable():
+        return text
+    return _CONTROL.sub("", _SURROGATE.sub("\ufffd", text))
 
 
 def normalise_space(text: str) -> str:
@@ -71,7 +84,7 @@ def _match_prefix(line: str, prefix: str) -> int | None:
 
 
 def _fold(char: str) -> str:
-    return char.translate(_QUOTES).casefold()
+    return char.translate(QUOTES).casefold()
 
 
 @dataclass(frozen=True, slots=True)

@@ -54,6 +54,9 @@ class PageMeta:
     article_body: str | None  # JSON-LD articleBody, line breaks kept
 
 
+MAX_JSON_LD_DEPTH = 4
+
+
 def read_metadata(soup: BeautifulSoup) -> PageMeta:
     """Collect the standard metadata; missing or malformed parts are simply absent."""
     tags = _meta_tags(soup)
@@ -128,8 +131,8 @@ def _json_ld_article(soup: BeautifulSoup) -> dict[str, Any]:
     for script in soup.find_all("script", attrs={"type": re.compile("ld\\+json", re.I)}):
         try:
             data = json.loads(script.get_text(), strict=False)
-        except ValueError:
-            continue  # malformed JSON-LD is common; the other signals still apply
+        except (ValueError, RecursionError):
+            continue  # malformed (or hostile, deeply nested) JSON-LD; other signals still apply
         for item in _json_ld_items(data):
             types = item.get("@type")
             type_list = types if isinstance(types, list) else [types]
@@ -138,13 +141,16 @@ def _json_ld_article(soup: BeautifulSoup) -> dict[str, Any]:
     return {}
 
 
-def _json_ld_items(data: Any) -> Iterator[dict[str, Any]]:
+def _json_ld_items(data: Any, depth: int = 0) -> Iterator[dict[str, Any]]:
+    """Objects of a JSON-LD document: top level, lists and @graph, a few levels deep at most."""
+    if depth > MAX_JSON_LD_DEPTH:
+        return
     if isinstance(data, list):
         for entry in data:
-            yield from _json_ld_items(entry)
+            yield from _json_ld_items(entry, depth + 1)
     elif isinstance(data, dict):
         yield data
-        yield from _json_ld_items(data.get("@graph"))
+        yield from _json_ld_items(data.get("@graph"), depth + 1)
 
 
 def _self_urls(soup: BeautifulSoup, tags: dict[str, str], ld: dict[str, Any]) -> Iterator[str]:

@@ -28,10 +28,9 @@ MAX_SUBTITLE_CHARS = 200
 
 def parse_text_dump(text: str, doc: SourceDocument, settings: ParseSettings) -> Article:
     """The Article in a text dump; ParseError when no headline or body can be found."""
-    urls = [match.group(0) for match in ARTICLE_URL_PATTERN.finditer(text)]
-    lines = LineRules.from_settings(settings).content_lines(
-        line for line in text.splitlines() if not _is_bare_url(line)
-    )
+    rules = LineRules.from_settings(settings)
+    lines = rules.content_lines(line for line in text.splitlines() if not _is_bare_url(line))
+    urls = _urls_before_headline(text, lines[0] if lines else "")
     headline = lines[0] if lines else ""
     subtitles, body = split_subtitles(lines[1:], headline)
     paragraphs, captions = split_captions(body, headline)
@@ -62,6 +61,13 @@ def _is_subtitle(line: str, headline: str) -> bool:
         and not is_sentence(line)
         and strip_headline_prefix(line, headline) is None
     )
+
+
+def _urls_before_headline(text: str, headline: str) -> list[str]:
+    """Article URLs in the header of the dump ("saved from …"); a URL in the body or after it
+    is a related-article link and must not lend this article its id."""
+    header, found, _ = text.partition(headline) if headline else ("", "", "")
+    return [match.group(0) for match in ARTICLE_URL_PATTERN.finditer(header)] if found else []
 
 
 def _is_bare_url(line: str) -> bool:
