@@ -145,3 +145,67 @@ def test_forecasts_with_will_be_are_not_pledges(
 ) -> None:
     article = make_article("The new bridge will be a landmark, and the expo will help hotels.")
     assert commitments(extract_items(article, extract_settings)) == []
+
+
+def test_two_pledges_joined_by_and_the_city_will_are_split(
+    make_article: MakeArticle, extract_settings: ExtractSettings
+) -> None:
+    article = make_article(
+        "The province will fund a new fire station, and the city will build a training "
+        "ground next to it, Mayor Lee Kang-deok said."
+    )
+    found = commitments(extract_items(article, extract_settings))
+    assert [c.what for c in found] == [
+        "fund a new fire station",
+        "build a training ground next to it",
+    ]
+
+
+def test_the_company_is_the_company_named_before(
+    make_article: MakeArticle, extract_settings: ExtractSettings
+) -> None:
+    article = make_article(
+        "Pohang City signed an investment agreement with Samsung SDI and Gyeongsangbuk-do.",
+        "The company also pledged to hire 300 local engineers.",
+    )
+    found = commitments(extract_items(article, extract_settings))
+    assert [(c.actor, c.what) for c in found] == [("Samsung SDI", "hire 300 local engineers")]
+
+
+def test_effort_words_and_descriptions_are_not_pledges(
+    make_article: MakeArticle, extract_settings: ExtractSettings
+) -> None:
+    article = make_article(
+        "Mayor Lee said, “We will do our utmost for the citizens.”",
+        "The museum will house 3,000 relics, and its opening date will depend on the budget.",
+        "The company did not say which buyers will receive the first batteries.",
+    )
+    assert commitments(extract_items(article, extract_settings)) == []
+
+
+def test_a_facility_named_once_is_completed_under_its_name(
+    make_article: MakeArticle, extract_settings: ExtractSettings
+) -> None:
+    article = make_article(
+        "The city broke ground on a 50-megawatt green ammonia plant in the port area.",
+        "Work will take two years, and the plant is scheduled for completion in 2027.",
+    )
+    found = commitments(extract_items(article, extract_settings))
+    assert ("Pohang City", "complete green ammonia plant", 2027) in [
+        (c.actor, c.what, c.target_year) for c in found
+    ]
+
+
+def test_investment_targets_read_the_same_however_worded(
+    make_article: MakeArticle, extract_settings: ExtractSettings
+) -> None:
+    first = make_article(
+        "The city set a goal of attracting a cumulative 5 trillion won in new investment by 2030."
+    )
+    second = make_article(
+        "The city reaffirmed its goal of drawing a total of 5 trillion won in fresh "
+        "investment by 2030."
+    )
+    for article in (first, second):
+        (found,) = commitments(extract_items(article, extract_settings))
+        assert (found.what, found.target_year) == ("attract 5 trillion won in investment", 2030)

@@ -123,3 +123,66 @@ def test_a_signing_to_come_is_agreed(
     article = make_article("POSCO is set to sign an MOU with Pohang City on the 20th.")
     (found,) = partnerships(extract_items(article, extract_settings))
     assert summary(found) == (("Pohang City", "POSCO"), "mou", "agreed")
+
+
+def test_a_defined_acronym_is_one_party(
+    make_article: MakeArticle, extract_settings: ExtractSettings
+) -> None:
+    article = make_article(
+        "Mayor Lee visited the Korea Drone Industry Association (KDIA) in Seoul and proposed "
+        "that KDIA co-host a drone festival in Pohang."
+    )
+    (found,) = partnerships(extract_items(article, extract_settings))
+    assert summary(found) == (
+        ("Pohang City", "Korea Drone Industry Association"),
+        "event",
+        "proposed",
+    )
+
+
+def test_a_venue_is_not_a_party(
+    make_article: MakeArticle, extract_settings: ExtractSettings
+) -> None:
+    article = make_article(
+        "Pohang City signed an investment agreement with Samsung SDI at the Gyeongbuk "
+        "Provincial Government Office in Andong."
+    )
+    (found,) = partnerships(extract_items(article, extract_settings))
+    assert summary(found) == (("Pohang City", "Samsung SDI"), "investment", "signed")
+
+
+def test_an_mou_is_classified_by_its_subject_and_the_acting_body_speaks_for_pohang(
+    make_article: MakeArticle, extract_settings: ExtractSettings
+) -> None:
+    article = make_article(
+        "Pohang City, POSTECH and Kyoto University signed an MOU to set up a joint hydrogen "
+        "research lab."
+    )
+    (found,) = partnerships(extract_items(article, extract_settings))
+    assert summary(found) == (("Pohang City", "Kyoto University"), "joint_research", "signed")
+
+
+def test_proposed_partners_are_the_pohang_side(
+    make_article: MakeArticle, extract_settings: ExtractSettings
+) -> None:
+    article = make_article(
+        "The delegation visited the Korea Institute of Materials Science in Changwon.",
+        "The mayor suggested that POSTECH and the institute exchange researchers next year.",
+    )
+    (found,) = partnerships(extract_items(article, extract_settings))
+    assert summary(found) == (
+        ("POSTECH", "Korea Institute of Materials Science"),
+        "joint_research",
+        "proposed",
+    )
+
+
+def test_one_article_keeps_the_furthest_status(
+    make_article: MakeArticle, extract_settings: ExtractSettings
+) -> None:
+    article = make_article(
+        "Mayor Lee visited KAIST and discussed research cooperation on batteries.",
+        "He proposed a joint battery research program with KAIST.",
+    )
+    (found,) = partnerships(extract_items(article, extract_settings))
+    assert summary(found) == (("Pohang City", "KAIST"), "joint_research", "proposed")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from pohang_watch.extract.quantities import drop_year_phrase, find_amount, find_target_year
@@ -49,3 +51,18 @@ def test_target_years(text: str, year: int | None) -> None:
 
 def test_the_deadline_is_not_part_of_the_wording() -> None:
     assert drop_year_phrase("build a hydrogen hub by 2030") == "build a hydrogen hub"
+
+
+@pytest.mark.parametrize(
+    ("text", "year"),
+    [
+        ("open the track next spring", 2026),
+        ("submit it in the second half of this year", 2025),
+        ("host a forum in November", 2025),
+        ("present targets in January", 2026),
+        ("debut in the fall of 2027", 2027),
+        ("open soon", None),
+    ],
+)
+def test_relative_years_read_against_the_publication(text: str, year: int | None) -> None:
+    assert find_target_year(text, date(2025, 10, 21)) == year

@@ -1,7 +1,8 @@
 """Extraction: an article about Pohang → its commitments and partnerships.
 
     paragraphs ─ sentences.py ─> sentences (quotes, speakers, ▲ lists)
-               ─ entities.py ──> canonical names (aliases, organisation shapes)
+               ─ entities.py ──> canonical names (aliases, shapes, acronyms the article defines)
+               ─ context.py ───> what "the company", "the plant" point back to
                ─ clauses.py ───> clauses with actor and forward-looking cue
                ─ commitments.py / partnerships.py ─> items
                  (wording.py: the `what`; quantities.py: year, amount; sectors.py: sector)
@@ -13,42 +14,62 @@ captions describe photos.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from pohang_watch.config import ExtractSettings
 from pohang_watch.extract.clauses import read_sentence
 from pohang_watch.extract.commitments import find_commitments
-from pohang_watch.extract.entities import entity_index
+from pohang_watch.extract.context import ArticleContext, remember
+from pohang_watch.extract.entities import defined_acronyms, entity_index
 from pohang_watch.extract.partnerships import find_partnerships
 from pohang_watch.extract.sentences import split_sentences
-from pohang_watch.models import Article, Commitment, Item
+from pohang_watch.models import Article, Commitment, Item, Partnership
 
 __all__ = ["extract_items"]
+
+# How far a partnership has got, least to most: one article's furthest statement counts.
+PARTNERSHIP_PROGRESS: tuple[str, ...] = ("discussed", "requested", "proposed", "agreed", "signed")
 
 
 def extract_items(article: Article, settings: ExtractSettings) -> tuple[Item, ...]:
     """Every commitment and partnership the article states, each once, in reading order."""
     index = entity_index(settings)
+    index = entity_index(settings, defined_acronyms(index, article.paragraphs))
+    published = article.published_at.date() if article.published_at else None
+    context = ArticleContext(published)
     items: list[Item] = []
-    counterpart: str | None = None
     for paragraph in article.paragraphs:
         for sentence in split_sentences(paragraph):
-            read = read_sentence(index, sentence)
+            read = read_sentence(index, sentence, context)
             items.extend(find_commitments(read, index))
-            finding = find_partnerships(read, index, counterpart)
-            items.extend(finding.partnerships)
-            counterpart = finding.counterpart
+            items.extend(find_partnerships(read, index))
+            remember(context, index, read.text)
     return _first_of_each(items)
 
 
 def _first_of_each(items: list[Item]) -> tuple[Item, ...]:
-    """One item per identity within an article; the first statement carries the evidence."""
-    seen: set[tuple[str, ...]] = set()
-    unique: list[Item] = []
+    """One item per identity within an article: the first statement carries the evidence,
+    later ones fill in a year or sum it left out and a partnership's further progress."""
+    merged: dict[tuple[str, ...], Item] = {}
     for item in items:
         key = _identity(item)
-        if key not in seen:
-            seen.add(key)
-            unique.append(item)
-    return tuple(unique)
+        first = merged.get(key)
+        merged[key] = item if first is None else _merge(first, item)
+    return tuple(merged.values())
+
+
+def _merge(first: Item, later: Item) -> Item:
+    if isinstance(first, Commitment) and isinstance(later, Commitment):
+        return replace(
+            first,
+            target_year=first.target_year or later.target_year,
+            amount=first.amount or later.amount,
+        )
+    if isinstance(first, Partnership) and isinstance(later, Partnership):
+        progress = {s: i for i, s in enumerate(PARTNERSHIP_PROGRESS)}
+        if progress.get(later.status, -1) > progress.get(first.status, -1):
+            return replace(first, status=later.status)
+    return first
 
 
 def _identity(item: Item) -> tuple[str, ...]:

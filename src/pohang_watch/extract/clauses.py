@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from pohang_watch.extract.context import FACILITY_HEADS, ArticleContext
 from pohang_watch.extract.entities import EntityIndex, canonicalise, find_mentions
 from pohang_watch.extract.quantities import find_target_year
 from pohang_watch.extract.sentences import Sentence, split_enumeration
@@ -21,29 +22,60 @@ from pohang_watch.extract.wording import GERUNDS, NOMINALISATIONS
 # Forward-looking cues and the status of what follows them. Lower-case on purpose: a
 # headline's "Will Accelerate" is not a pledge.
 COMMITMENT_CUES: tuple[tuple[str, str], ...] = (
-    (r"\b(?:aims?|aiming) to\b|\bwith the aim of\b", "planned"),
+    (
+        r"\b(?:aims?|aiming) to\b|\bwith the (?:aim|goal) of\b(?!\s+(?:starting|beginning)\b)"
+        r"|\b(?:set|reaffirmed|announced) (?:a|its|the) goal of\b",
+        "planned",
+    ),
     (r"\b(?:plans?|planning|intends?|intending|seeks|seeking) to\b", "planned"),
     (r"\b(?:is|are) (?:set|going) to\b", "planned"),
-    (r"\b(?:has |have )?(?:decided|pledged|vowed|promised|resolved) to\b", "planned"),
+    (r"\b(?:has |have )?(?:decided|pledged|vowed|promised|resolved|agreed) to\b", "planned"),
+    (r"\bsaid (?:that )?(?:it|the city|the company|the university|they|he) would\b", "planned"),
+    (r"\bcommitted (?:[$\w.,]+ ){1,4}to\b", "planned"),
+    (r"\blaunched (?:its|a|the) (?:campaign|bid|drive) to\b", "planned"),
     (r"\b(?:is|are) focusing on\b", "planned"),
     (
         r"\bwill(?:\s+(?:continue to|also|further|actively|jointly))*+"
-        r"(?!\s+(?:not|be|become|serve|help|contribute|remain|bring|play|mark|lead)\b)",
+        r"(?!\s+(?:not|be|become|serve|contribute|remain|bring|play|mark|lead|consist"
+        r"|depend|house)\b)",
         "planned",
     ),
     (
         r"\b(?:is|are) (?:pushing(?: for| ahead with)?|striving to|working to|promoting|"
-        r"pursuing|carrying out|implementing|accelerating)\b|\bongoing efforts to\b",
+        r"pursuing|carrying out|implementing|accelerating)\b|\bongoing efforts to\b"
+        r"|\bcontinuing (?:its|their) efforts to\b",
         "underway",
     ),
 )
 _CUES = tuple((re.compile(pattern), status) for pattern, status in COMMITMENT_CUES)
-# A cue inside a relative clause describes something else ("EcoPro, which will…").
-_RELATIVE = re.compile(r"\b(?:which|who)\s+$")
+# A cue inside a relative or reported question describes something else ("EcoPro, which
+# will…", "which automakers will…", "the fuel that will…"); a pledge made in a relative
+# clause ("which committed $200 million to") still counts, for the body it refers to.
+_RELATIVE = re.compile(r"(?:\b(?:which|who|whom|whose|whether|how)\b[^,;“”\"]*|\bthat\s+)$")
+_RELATIVE_PLEDGE = re.compile(r"^committed\b")
+# "the expo, which the city intends to hold": the relative's object is the pledge's object.
+_NP = r"(?P<np>(?:(?!the\b)[\w’'-]+\s+){0,4}?(?!the\b)[\w’'-]+)"
+_OBJECT_BEFORE = re.compile(
+    rf"\bthe\s+{_NP},?\s+(?:which\s+|that\s+)?(?:the city|it)\s+$", re.IGNORECASE
+)
+# "The academy will open in March": an intransitive pledge takes its subject as object.
+INTRANSITIVE_VERBS = frozenset({"open", "launch", "start", "begin", "debut"})
+_SUBJECT = re.compile(rf"^(?:[A-Z][\w ]{{0,30}},\s+)?[Tt]he\s+{_NP}(?:\s*,[^,]*,)?\s*$")
+# A pledge verb followed by one of these has no object of its own.
+_NO_OBJECT = frozenset({"in", "at", "on", "next", "from", "by", "for", "when", "once", "this"})
+# Things that "will house", "will show": descriptions, not pledges of a body.
+THING_NOUNS = frozenset(
+    {*FACILITY_HEADS, "project", "course", "program", "programme", "agreement", "facility"}
+)
+# Lists a body "presented" or "unveiled" are its plans even without a cue.
+_LIST_LEAD = re.compile(r"\b(?:presented|unveiled|announced|outlined|set out)\b")
+# Where the subject of the next clause starts: a cue's actor is found after the last of these.
+_CLAUSE_BREAK = re.compile(r",\s+(?:and|while|but|whereas)\s+|;\s+")
 
 # Words that make a statement a hedge, a denial or a forecast rather than a pledge.
 HEDGES = re.compile(
-    r"\bnothing (?:has been|is|was) (?:confirmed|decided|finali[sz]ed)"
+    r"\b[Nn]othing\b[^.;]{0,60}?\b(?:has been|is|was) (?:confirmed|decided|finali[sz]ed|fixed)"
+    r"|\bunder negotiation\b|\bdid not disclose\b"
     r"|\bnot (?:yet )?(?:been )?(?:confirmed|decided|finali[sz]ed)\b"
     r"|\bno (?:concrete |specific )?(?:plans?|intention) to\b|\bhas no (?:plans?|intention)\b"
     r"|\b(?:does|do|did) not (?:plan|intend)\b|\bwill not\b|\bwon't\b|\bno decision\b"
@@ -78,6 +110,8 @@ class Clause:
     actor: str  # who pledges (canonical), or the sentence's default
     status: str | None  # planned | underway from its cue; None when no forward-looking cue
     year: int | None  # a deadline inherited from the clause that introduces a list
+    cue: str = ""  # the words of the cue ("plans to", "said it would")
+    subject: str = ""  # the words before the cue, back to the previous clause break
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,29 +123,43 @@ class ReadSentence:
     default_actor: str
     hedged: bool
     clauses: tuple[Clause, ...]
+    context: ArticleContext
 
 
-def read_sentence(index: EntityIndex, sentence: Sentence) -> ReadSentence:
+def read_sentence(index: EntityIndex, sentence: Sentence, context: ArticleContext) -> ReadSentence:
     """Canonicalise a sentence and cut it into clauses."""
     text = canonicalise(index, sentence.text)
     default = _speaker_body(index, sentence.speaker) if sentence.quoted else _city(index)
+    reader = _Reader(index, context)
     if "▲" in text:
-        clauses = _enumeration_clauses(index, text, default)
+        clauses = reader.enumeration_clauses(text, default)
     else:
-        clauses = _cue_clauses(index, text, default)
-    return ReadSentence(sentence.text, text, default, bool(HEDGES.search(text)), clauses)
+        clauses = reader.cue_clauses(text, default)
+    return ReadSentence(sentence.text, text, default, bool(HEDGES.search(text)), clauses, context)
 
 
-def resolve_actor(index: EntityIndex, before: str, default: str) -> str:
+def subject_region(before: str) -> str:
+    """The words that can hold a clause's subject: after the last quote mark and clause break."""
+    return _CLAUSE_BREAK.split(before.rsplit("“", 1)[-1])[-1]
+
+
+def resolve_actor(
+    index: EntityIndex, before: str, default: str, context: ArticleContext | None = None
+) -> str:
     """The subject of a clause: the first organisation named before its verb that is not the
-    object of a preposition; a person ("Mayor Lee") or a pronoun stands for `default`."""
-    region = before.rsplit("“", 1)[-1]
-    for mention in find_mentions(index, region):
+    object of a preposition (in a relative clause, the last one: its antecedent); "the
+    company" stands for the company last named; a person or a pronoun stands for `default`."""
+    region = subject_region(before)
+    mentions = find_mentions(index, region)
+    if _RELATIVE.search(region) and mentions:
+        return mentions[-1].canonical if mentions[-1].is_org else default
+    for mention in mentions:
         previous = _LAST_WORD.search(region[: mention.start])
         if previous and previous.group(1).lower() in PREPOSITIONS:
             continue
         return mention.canonical if mention.is_org else default
-    return default
+    referent = context.referent(region) if context else None
+    return referent or default
 
 
 def _city(index: EntityIndex) -> str:
@@ -129,49 +177,90 @@ def _speaker_body(index: EntityIndex, speaker: str | None) -> str:
     return _city(index)
 
 
-def _cue_clauses(index: EntityIndex, text: str, default: str) -> tuple[Clause, ...]:
-    cues = _find_cues(text)
-    if not cues:
-        return (Clause(text, default, None, None),)
-    clauses = [Clause(text[: cues[0][0]], default, None, None)]
-    for i, (start, end, status) in enumerate(cues):
-        stop = cues[i + 1][0] if i + 1 < len(cues) else len(text)
-        actor = resolve_actor(index, text[:start], default)
-        head, items = split_list(text[end:stop])
-        clauses.extend(Clause(part, actor, status, None) for part in (head, *items))
-    return tuple(clauses)
+@dataclass(frozen=True, slots=True)
+class _Reader:
+    index: EntityIndex
+    context: ArticleContext
+
+    def cue_clauses(self, text: str, default: str) -> tuple[Clause, ...]:
+        cues = find_cues(text)
+        if not cues:
+            return (Clause(text, default, None, None),)
+        clauses = [Clause(text[: cues[0][0]], default, None, None)]
+        for i, (start, end, status) in enumerate(cues):
+            stop = cues[i + 1][0] if i + 1 < len(cues) else len(text)
+            actor = resolve_actor(self.index, text[:start], default, self.context)
+            region = subject_region(text[:start])
+            head, items = split_list(_with_object(region, text[end:stop]))
+            cue = text[start:end]
+            clauses.extend(
+                Clause(part, actor, status, None, cue, region) for part in (head, *items)
+            )
+        return tuple(clauses)
+
+    def enumeration_clauses(self, text: str, default: str) -> tuple[Clause, ...]:
+        lead, items = split_enumeration(text)
+        lead_clauses = self.cue_clauses(lead, default)
+        cued = [c for c in lead_clauses if c.status is not None]
+        actor = resolve_actor(self.index, lead, default, self.context)
+        if not cued and _LIST_LEAD.search(lead):
+            cued = [Clause(lead, actor, "planned", None)]
+        if not cued:
+            return lead_clauses + tuple(c for i in items for c in self.cue_clauses(i, actor))
+        year = find_target_year(lead, self.context.published)
+        first = cued[0]
+        inherited = (Clause(i, first.actor, first.status, year, first.cue) for i in items)
+        return lead_clauses + tuple(inherited)
 
 
-def _enumeration_clauses(index: EntityIndex, text: str, default: str) -> tuple[Clause, ...]:
-    lead, items = split_enumeration(text)
-    lead_clauses = _cue_clauses(index, lead, default)
-    cued = [c for c in lead_clauses if c.status is not None]
-    if not cued:
-        actor = resolve_actor(index, lead, default)
-        return lead_clauses + tuple(c for i in items for c in _cue_clauses(index, i, actor))
-    year = find_target_year(lead)
-    inherited = tuple(Clause(item, cued[0].actor, cued[0].status, year) for item in items)
-    return lead_clauses + inherited
-
-
-def _find_cues(text: str) -> list[tuple[int, int, str]]:
-    """Non-overlapping cues in text order, skipping those inside relative clauses."""
+def find_cues(text: str) -> list[tuple[int, int, str]]:
+    """Non-overlapping cues in text order, skipping those inside relative clauses and those
+    that describe a thing ("the campus will house")."""
     cues: list[tuple[int, int, str]] = []
     for pattern, status in _CUES:
         for m in pattern.finditer(text):
             overlaps = any(m.start() < e and s < m.end() for s, e, _ in cues)
-            if not overlaps and not _RELATIVE.search(text[: m.start()]):
+            if not overlaps and _is_pledge(text[: m.start()], m.group(), text[m.end() :]):
                 cues.append((m.start(), m.end(), status))
     return sorted(cues)
 
 
+def _is_pledge(before: str, cue: str, after: str) -> bool:
+    if _RELATIVE.search(before) and not _OBJECT_BEFORE.search(before):
+        return bool(_RELATIVE_PLEDGE.match(cue))
+    subject = _SUBJECT.search(subject_region(before))
+    head = subject.group("np").split()[-1].casefold() if subject else ""
+    return head not in THING_NOUNS or _is_intransitive(after)
+
+
+def _is_intransitive(after: str) -> bool:
+    words = after.split()[:2]
+    return len(words) == 2 and words[0] in INTRANSITIVE_VERBS and words[1] in _NO_OBJECT
+
+
+def _with_object(region: str, text: str) -> str:
+    """The pledge with its object put back: "hold for the first time" after "the expo, which
+    the city" reads "hold the expo for the first time"."""
+    words = text.split(maxsplit=2)
+    if len(words) < 2 or words[1] not in _NO_OBJECT:
+        return text
+    found = _OBJECT_BEFORE.search(region)
+    if found is None and _is_intransitive(text):
+        found = _SUBJECT.search(region)
+    verb, rest = text.split(maxsplit=1)
+    return f"{verb} the {found.group('np')} {rest}" if found else text
+
+
 def split_list(text: str) -> tuple[str, tuple[str, ...]]:
     """'future projects, including A and B' → ('future projects', ('A', 'B')). Items are split
-    at semicolons, or at 'and'/commas that start a new gerund or nominalisation."""
+    at semicolons, or at 'and'/commas that start a new gerund or nominalisation; a list that
+    does not start with one only names examples and is dropped."""
     match = _INCLUDING.search(text)
     if match is None:
         return text, ()
     rest = text[match.end() :]
+    if not re.match(_ITEM_START, rest, re.IGNORECASE):
+        return text[: match.start()], ()  # examples of a thing, not pledges of their own
     splitter = _SEMICOLON_SPLIT if ";" in rest else _LIST_SPLIT
     items = tuple(item.strip(" ,.;") for item in splitter.split(rest))
     return text[: match.start()], tuple(item for item in items if item)

@@ -67,6 +67,15 @@ KNOWN_COMPANIES: tuple[str, ...] = (
     "Samsung SDI",
     "SK On",
     "Hyundai Steel",
+    "Korea South-East Power",
+    "Doosan Fuel Cell",
+)
+
+# "Hanseong AI Infrastructure, a Seoul-based data center developer": the apposition says what
+# an unfamiliar name is.
+APPOSITION_NOUNS: tuple[str, ...] = (
+    *("company", "developer", "maker", "manufacturer", "producer", "operator", "firm"),
+    *("supplier", "startup", "institute", "provider"),
 )
 
 # Upper-case words that are not organisations.
@@ -81,6 +90,9 @@ NOT_ORG_ACRONYMS: frozenset[str] = frozenset(
         "EV",
         "EVs",
         "GDP",
+        "GMP",
+        "GPU",
+        "GPUs",
         "GRDP",
         "HQ",
         "ICT",
@@ -97,8 +109,10 @@ NOT_ORG_ACRONYMS: frozenset[str] = frozenset(
         "R&D",
         "SME",
         "SMEs",
+        "TEU",
         "TV",
         "UK",
+        "UN",
         "US",
         "USA",
         "USD",
@@ -115,9 +129,23 @@ _ORG_SHAPES: tuple[re.Pattern[str], ...] = (
     re.compile(r"\b[A-Z][A-Z&]*[A-Z]\b"),  # acronyms: UCL, KAIST (stop list applies)
     re.compile(r"\b[A-Z][a-z]+[A-Z][A-Za-z]+\b"),  # CamelCase companies: EcoPro
 )
+_APPOSITION = re.compile(
+    rf"\b({_WORD}(?:\s+{_WORD})+),\s+an?\s+(?:[\w-]+\s+){{0,5}}?"
+    rf"(?:{'|'.join(APPOSITION_NOUNS)})\b"
+)
+# "Korea Battery Industry Association (KBIA)": a long name and the acronym it defines.
+_DEFINED_ACRONYM = re.compile(
+    rf"((?:{_WORD}\s+)(?:(?:of|for|and|on|the|to|&)\s+|{_WORD}\s+)*?{_WORD})"
+    r"\s+\(([A-Z][A-Z0-9&]+)\)"
+)
+# A name right after these is a place where something happens, not a party to it.
+_VENUE_BEFORE = re.compile(r"\b(?:at|in|on|near)\s+(?:the\s+)?$")
 # "Institute of Energy Research and Hanul Hydrogen Co.": the "and" starts a second name.
 _JOINER = re.compile(r"\s+(?:and|&)\s+")
 _NEXT_ORG = re.compile(rf"\s+(?:and|&)\s+{_WORD}(?:\s+{_WORD})*\s+(?:{_SUFFIX})(?!\w)")
+# "Global Battery City Forum": a capitalised word after the suffix makes it another name.
+_NAME_GOES_ON = re.compile(r" (?!And\b|The\b)[A-Z][a-z]")
+_LEADING_ARTICLE = re.compile(r"(?:The|A|An)\s+")
 _ORG_SUFFIX_WORD = re.compile(rf"\b(?:{_SUFFIX})(?!\w)|-do$|^[A-Z][A-Z&]+$")
 
 
@@ -152,10 +180,43 @@ class EntityIndex:
         return name in self.pohang_bodies
 
 
-def entity_index(settings: ExtractSettings) -> EntityIndex:
-    """The index for these settings (settings hold a dict, so the cache key is a tuple)."""
-    aliases = tuple((name, tuple(spellings)) for name, spellings in settings.aliases.items())
+def entity_index(
+    settings: ExtractSettings, defined: dict[str, tuple[str, ...]] | None = None
+) -> EntityIndex:
+    """The index for these settings plus an article's own `defined` aliases (settings hold a
+    dict, so the cache key is a tuple)."""
+    table = dict(settings.aliases) | (defined or {})
+    aliases = tuple((name, tuple(spellings)) for name, spellings in table.items())
     return _build_index(aliases, settings.pohang_bodies)
+
+
+def defined_acronyms(index: EntityIndex, paragraphs: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    """Acronyms an article defines in brackets that the alias table does not know, so that
+    "Korea Battery Industry Association (KBIA)" and a later "KBIA" are one party. The long
+    name is canonical, except for a numbered edition ("COP33"), whose long name is generic."""
+    found: dict[str, tuple[str, ...]] = {}
+    for paragraph in paragraphs:
+        for match in _DEFINED_ACRONYM.finditer(paragraph):
+            long, short = _trim_to_initial(match.group(1), match.group(2)), match.group(2)
+            if long is None or any(
+                v.pattern.fullmatch(n) for v in index.variants for n in (long, short)
+            ):
+                continue
+            if any(ch.isdigit() for ch in short):
+                found[short] = (long,)
+            else:
+                found[long] = (short,)
+    return found
+
+
+def _trim_to_initial(long: str, short: str) -> str | None:
+    """The long name from the word that starts the acronym, if its letters spell it in order."""
+    words = long.split()
+    while words and words[0][0] != short[0]:
+        words.pop(0)
+    letters = iter("".join(words).casefold())
+    spelled = all(ch in letters for ch in short.casefold() if ch.isalpha())
+    return " ".join(words) if len(words) > 1 and spelled else None
 
 
 @lru_cache(maxsize=16)
@@ -170,7 +231,7 @@ def _build_index(
         for spelling, canonical in sorted(table.items(), key=lambda kv: -len(kv[0]))
     )
     orgs = {c for c in table.values() if c in pohang_bodies or c in KNOWN_COMPANIES}
-    orgs |= {c for c in table.values() if _ORG_SUFFIX_WORD.search(c)}
+    orgs |= {c for spelling, c in table.items() if _ORG_SUFFIX_WORD.search(spelling)}
     return EntityIndex(variants, pohang_bodies, frozenset(orgs))
 
 
@@ -208,16 +269,30 @@ def find_mentions(index: EntityIndex, text: str) -> tuple[Mention, ...]:
 
 
 def _shaped_orgs(text: str) -> list[Mention]:
-    mentions = []
+    mentions = [
+        Mention(m.start(1), m.end(1), m.group(1), m.group(1), True, False)
+        for m in _APPOSITION.finditer(text)
+    ]
     for shape in _ORG_SHAPES:
         position = 0
         while m := shape.search(text, position):
             position = _end_before_next_org(text, m.start(), m.end())
-            surface = text[m.start() : position]
-            name = re.sub(r"^The\s+", "", surface)
-            if name not in NOT_ORG_ACRONYMS:
-                mentions.append(Mention(m.start(), position, surface, name, True, False))
+            article = _LEADING_ARTICLE.match(text, m.start(), position)
+            start = article.end() if article else m.start()
+            name = text[start:position]
+            if name not in NOT_ORG_ACRONYMS and not _NAME_GOES_ON.match(text, position):
+                mentions.append(Mention(start, position, name, name, True, False))
     return mentions
+
+
+def named_parties(index: EntityIndex, text: str) -> list[Mention]:
+    """Organisations a text names as actors or partners: not bare place names ("to Pohang"),
+    not people, not venues ("at the Gyeongbuk Provincial Government Office")."""
+    return [
+        m
+        for m in find_mentions(index, text)
+        if m.is_org and not m.is_place and not _VENUE_BEFORE.search(text[: m.start])
+    ]
 
 
 def _end_before_next_org(text: str, start: int, end: int) -> int:

@@ -2,32 +2,37 @@
 
 A clause is a partnership when it names a kind of cooperation (`PARTNERSHIP_KINDS`), says how
 far it has got (`PARTNERSHIP_STATUSES`, or the cue of a pledge: a planned cooperation is
-proposed, one underway is agreed) and names at least two parties, one of them on the Pohang
-side. "The two sides" refers back to the last outside organisation the article named.
-Parties are canonical names, the Pohang side first in the order of `pohang_bodies`, then the
-others sorted, so the same relation has the same parties in every article.
+proposed, one that "will" happen or was "agreed to" is agreed) and names at least two
+parties, one of them on the Pohang side. "The two sides" refers back to the last outside
+organisation the article named.
+
+The ledger knows a relation by its parties and kind, so both must be the same whenever the
+relation is mentioned: the kind is what the cooperation is about (an MOU on joint research is
+joint research), and the Pohang side is the one Pohang body that acts (the city, not every
+Pohang body the sentence names), unless Pohang bodies are themselves the partners ("POSTECH
+and the institute exchange researchers"). Parties are canonical names, the Pohang side first
+in the order of `pohang_bodies`, then the others sorted.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
-from pohang_watch.extract.clauses import Clause, ReadSentence, resolve_actor
-from pohang_watch.extract.entities import EntityIndex, Mention, find_mentions
+from pohang_watch.extract.clauses import Clause, ReadSentence, resolve_actor, subject_region
+from pohang_watch.extract.entities import EntityIndex, Mention, named_parties
 from pohang_watch.extract.quantities import find_target_year
 from pohang_watch.extract.sectors import classify_sector
 from pohang_watch.extract.wording import normalise_what
 from pohang_watch.models import Partnership
 
-# Kinds in order of precedence: an "investment MOU" is an MOU, "support for cooperation" is
-# support.
+# Kinds in order of precedence: what an agreement is about comes before its form (an
+# "investment MOU" is investment), an MOU about nothing named is an MOU, "support for
+# cooperation" is support.
 PARTNERSHIP_KINDS: tuple[tuple[str, str], ...] = (
-    ("mou", r"\bMOUs?\b|memorandum of understanding|\b(?:business|cooperation) agreement"),
     (
         "joint_research",
         r"\bjoint (?:[\w-]+ ){0,3}research|\bresearch (?:collaboration|cooperation|partnership)"
-        r"|\bco-research|\bjoint stud(?:y|ies)",
+        r"|\bco-research|\bjoint stud(?:y|ies)|\bresearchers? exchange|\bexchange researchers",
     ),
     ("investment", r"\binvest\w*"),
     (
@@ -35,14 +40,23 @@ PARTNERSHIP_KINDS: tuple[tuple[str, str], ...] = (
         r"\bco-host\w*|\bjointly host\w*|\bco-organi[sz]\w*"
         r"|\bjoint (?:workshops?|seminars?|symposi\w+|events?|forums?)",
     ),
+    ("mou", r"\bMOUs?\b|memorandum of understanding|\b(?:business|cooperation) agreement"),
     ("support", r"\bsupport\b|\badvisory\b|\bassistance\b"),
-    ("cooperation", r"\bcooperat\w*|\bcollaborat\w*|\bpartnership\b|\balliance\b|\bjoint\b"),
+    (
+        "cooperation",
+        r"\bcooperat\w*|\bcollaborat\w*|\bpartnership\b|\balliance\b",
+    ),
 )
+# A request that names no kind is a request for support, a signed agreement that names none is
+# cooperation; support is a partnership only when asked for (the city giving support is a
+# commitment of its own).
+_DEFAULT_KINDS: dict[str, str] = {"requested": "support", "signed": "cooperation"}
 _KINDS = tuple((kind, re.compile(pattern, re.IGNORECASE)) for kind, pattern in PARTNERSHIP_KINDS)
 
 # How far a cooperation has got, most advanced first; the first that matches wins.
 PARTNERSHIP_STATUSES: tuple[tuple[str, str], ...] = (
-    ("agreed", r"(?:\b(?:will|to)\s+|^\s*)sign\b"),  # a signing to come ("is set to sign")
+    ("proposed", r"\bwould\s+sign\b"),  # one side's reported intention ("said it would sign")
+    ("agreed", r"\b(?:will|to)\s+sign\b"),  # a signing to come ("is set to sign")
     ("signed", r"\b(?:signed|inked|concluded)\b"),
     ("agreed", r"\bagreed(?: to| on)?\b|\breached an agreement\b"),
     ("requested", r"\b(?:requested|asked(?: for)?|called for|sought)\b"),
@@ -56,12 +70,22 @@ PARTNERSHIP_STATUSES: tuple[tuple[str, str], ...] = (
 _STATUSES = tuple(
     (status, re.compile(pattern, re.IGNORECASE)) for status, pattern in PARTNERSHIP_STATUSES
 )
-# The status a partnership takes from the cue of the pledge that contains it.
+# The status a partnership takes from the cue of the pledge that contains it: a cooperation
+# that "will" happen or was "agreed to" is agreed, one that is only planned is proposed.
 STATUS_FROM_CUE: dict[str, str] = {"planned": "proposed", "underway": "agreed"}
+_AGREED_CUE = re.compile(r"\bwill\b|\bagreed\b")
 # A hedged sentence ("nothing has been confirmed") can only report talks.
 _HEDGED_CEILING = frozenset({"signed", "agreed"})
 
-_BOTH_SIDES = re.compile(r"\b(?:the two|both) (?:sides|parties|organi[sz]ations|institutions)\b")
+# "signed an MOU with Pohang City and POSTECH": the bodies a party acts with are partners.
+_WITH_LIST = re.compile(
+    r"\bwith\s+(?P<partners>.*?)(?=\s+(?:at|on|in|to|for|under|during)\b|[.;]|$)"
+)
+# A recap of how a cooperation began is history, not a new proposal.
+_HISTORY = re.compile(r"\b(?:began|started) when\b")
+# "proposed that POSTECH and the institute exchange researchers": who would cooperate.
+_COMPLEMENT_END = re.compile(r"\b(?:with|to|for|on)\b")
+_ENDS_WITH_THAT = re.compile(r"\bthat\s*$")
 # A facility named as a date ("after the opening of POEX, scheduled for…") is not a party.
 _NOT_A_PARTY_AFTER = re.compile(r"(?:opening|completion) of (?:the )?$")
 _NOT_A_PARTY_BEFORE = re.compile(
@@ -70,41 +94,23 @@ _NOT_A_PARTY_BEFORE = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class PartnershipFinding:
-    """What one sentence yields, and the outside organisation "the two sides" would mean next."""
-
-    partnerships: tuple[Partnership, ...]
-    counterpart: str | None
-
-
-def find_partnerships(
-    read: ReadSentence, index: EntityIndex, counterpart: str | None
-) -> PartnershipFinding:
-    """Partnerships stated in a sentence; `counterpart` is the article's last outside body."""
-    found = tuple(
-        p
-        for clause in read.clauses
-        if (p := _from_clause(clause, read, index, counterpart)) is not None
+def find_partnerships(read: ReadSentence, index: EntityIndex) -> tuple[Partnership, ...]:
+    """Partnerships stated in a sentence."""
+    return tuple(
+        p for clause in read.clauses if (p := _from_clause(clause, read, index)) is not None
     )
-    outside = [m.canonical for m in _parties(index, read.text) if not index.is_pohang(m.canonical)]
-    return PartnershipFinding(found, outside[-1] if outside else counterpart)
 
 
-def _from_clause(
-    clause: Clause, read: ReadSentence, index: EntityIndex, counterpart: str | None
-) -> Partnership | None:
-    status, actor, what_text = _status(clause, index)
-    if status is None:
+def _from_clause(clause: Clause, read: ReadSentence, index: EntityIndex) -> Partnership | None:
+    text = f"{clause.cue} {clause.text}"
+    status, actor, what_text, subject = _status(clause, text, index, read)
+    if status is None or _HISTORY.search(read.text):
         return None
     what = normalise_what(what_text)
-    kind = classify_kind(what) or classify_kind(clause.text)
-    if kind is None:
+    kind = classify_kind(what) or classify_kind(clause.text) or _DEFAULT_KINDS.get(status)
+    if kind is None or (kind == "support" and status != "requested"):
         return None
-    names = {m.canonical for m in _parties(index, clause.text)} | {actor}
-    if counterpart and _BOTH_SIDES.search(clause.text):
-        names.add(counterpart)
-    parties = order_parties(index, names)
+    parties = _parties(index, read, clause.text, subject, actor, what_text)
     if parties is None:
         return None
     if read.hedged and status in _HEDGED_CEILING:
@@ -116,19 +122,27 @@ def _from_clause(
         what=what,
         sector=classify_sector(clause.text),
         evidence=read.evidence,
-        target_year=find_target_year(clause.text) or clause.year,
+        target_year=find_target_year(clause.text, read.context.published) or clause.year,
     )
 
 
-def _status(clause: Clause, index: EntityIndex) -> tuple[str | None, str, str]:
-    """(status, actor, the words after the verb): from a cooperation verb, else the cue."""
+def _status(
+    clause: Clause, text: str, index: EntityIndex, read: ReadSentence
+) -> tuple[str | None, str, str, tuple[str, bool]]:
+    """(status, actor, the words after the verb, (who acts, whether they are proposed as the
+    partners)): from a cooperation verb, else from the cue."""
     for status, pattern in _STATUSES:
-        if match := pattern.search(clause.text):
-            actor = resolve_actor(index, clause.text[: match.start()], clause.actor)
-            return status, actor, clause.text[match.end() :]
-    if clause.status is not None:
-        return STATUS_FROM_CUE[clause.status], clause.actor, clause.text
-    return None, clause.actor, clause.text
+        if match := pattern.search(text):
+            before, after = f"{clause.subject} {text[: match.start()]}", text[match.end() :]
+            actor = resolve_actor(index, before, clause.actor, read.context)
+            if _ENDS_WITH_THAT.search(match.group()) or after.lstrip().startswith("that "):
+                complement = after.lstrip().removeprefix("that ")
+                return status, actor, after, (_COMPLEMENT_END.split(complement, 1)[0], True)
+            return status, actor, after, (subject_region(before), False)
+    if clause.status is None:
+        return None, clause.actor, clause.text, ("", False)
+    status = "agreed" if _AGREED_CUE.search(clause.cue) else STATUS_FROM_CUE[clause.status]
+    return status, clause.actor, clause.text, (clause.subject, False)
 
 
 def classify_kind(text: str) -> str | None:
@@ -136,24 +150,52 @@ def classify_kind(text: str) -> str | None:
     return next((kind for kind, pattern in _KINDS if pattern.search(text)), None)
 
 
-def _parties(index: EntityIndex, text: str) -> list[Mention]:
-    """Organisations a clause names as parties: not bare place names ("to Pohang"), not
-    people, not a facility that only dates the sentence."""
+def _parties(
+    index: EntityIndex,
+    read: ReadSentence,
+    text: str,
+    subject: tuple[str, bool],
+    actor: str,
+    after_verb: str,
+) -> tuple[str, ...] | None:
+    """The acting Pohang body and the outside bodies; other Pohang bodies only as partners
+    (named after "with", proposed as the ones to cooperate, or the only other party)."""
+    subject_text, proposed_partners = subject
+    acting = [m.canonical for m in _party_mentions(index, subject_text)]
+    named = [m.canonical for m in _party_mentions(index, text)] + acting
+    if referent := read.context.referent(f"{subject_text} {text}"):
+        named.append(referent)
+    outside = {name for name in named if not index.is_pohang(name)}
+    pohang_acting = order_parties(index, {n for n in acting if index.is_pohang(n)}, 1) or ()
+    pohang = set(pohang_acting if proposed_partners else pohang_acting[:1])
+    if not pohang and index.is_pohang(actor):
+        pohang = {actor}
+    if with_list := _WITH_LIST.search(after_verb):
+        partners = _party_mentions(index, with_list.group("partners"))
+        pohang |= {m.canonical for m in partners if index.is_pohang(m.canonical)}
+    named_pohang = [n for n in named if index.is_pohang(n)]
+    if not outside:
+        pohang |= set(named_pohang)
+    elif not pohang:
+        pohang = set(named_pohang[:1])
+    return order_parties(index, pohang | outside)
+
+
+def _party_mentions(index: EntityIndex, text: str) -> list[Mention]:
+    """Named parties, without a facility that only dates the sentence."""
     return [
         m
-        for m in find_mentions(index, text)
-        if m.is_org
-        and not m.is_place
-        and not _NOT_A_PARTY_AFTER.search(text[: m.start])
+        for m in named_parties(index, text)
+        if not _NOT_A_PARTY_AFTER.search(text[: m.start])
         and not _NOT_A_PARTY_BEFORE.match(text[m.end :])
     ]
 
 
-def order_parties(index: EntityIndex, names: set[str]) -> tuple[str, ...] | None:
+def order_parties(index: EntityIndex, names: set[str], minimum: int = 2) -> tuple[str, ...] | None:
     """Pohang side in `pohang_bodies` order, then the others sorted; None unless there are
-    two parties and one of them is a Pohang body."""
+    `minimum` parties and one of them is a Pohang body."""
     pohang = [body for body in index.pohang_bodies if body in names]
     others = sorted(names - set(pohang))
-    if not pohang or len(names) < 2:
+    if not pohang or len(names) < minimum:
         return None
     return (*pohang, *others)

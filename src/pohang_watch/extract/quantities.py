@@ -7,6 +7,7 @@ are read into numbers here rather than left in the wording.
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from pohang_watch.models import Amount
 
@@ -42,20 +43,39 @@ _AMOUNT_PATTERNS: tuple[re.Pattern[str], ...] = (
     re.compile(rf"(?<![\w.]){_NUMBER}{_MULT}\s+(?P<cur>won|dollars|euros|pounds)\b", re.I),
 )
 # A year that is a deadline or a date of completion, not a name ("the 2024 Expo").
+_PART_OF_YEAR = (
+    r"(?:the\s+(?:end|first half|second half|fall|spring|summer|autumn|winter)\s+of\s+)?"
+)
 _TARGET_YEAR = re.compile(
-    r"\b(?:by|in|until|through|before|to)\s+(?:the\s+(?:end|first half|second half)\s+of\s+)?"
-    r"(20\d\d)\b"
+    rf"\b(?:by|in|until|through|before|to|from|for)\s+{_PART_OF_YEAR}(20\d\d)\b"
 )
-_YEAR_PHRASE = re.compile(
-    r",?\s*\b(?:by|in|until|through|before)\s+(?:the\s+(?:end|first half|second half)\s+of\s+)?"
-    r"20\d\d\b"
+_YEAR_PHRASE = re.compile(rf",?\s*\b(?:by|in|until|through|before)\s+{_PART_OF_YEAR}20\d\d\b")
+MONTHS: tuple[str, ...] = (
+    *("January", "February", "March", "April", "May", "June", "July", "August"),
+    *("September", "October", "November", "December"),
 )
+# Dates written relative to the publication: "next year", "next spring", "in November".
+_NEXT_YEAR = re.compile(r"\bnext (?:year|spring|summer|fall|autumn|winter)\b")
+_THIS_YEAR = re.compile(r"\b(?:this|the) (?:year|month)\b|\bthis (?:spring|summer|fall|autumn)\b")
+_MONTH = re.compile(r"\bin (" + "|".join(MONTHS) + r")\b(?!\s+\d)")
 
 
-def find_target_year(text: str) -> int | None:
-    """The first year written as a deadline: "by 2030", "in 2027", "by the end of 2026"."""
-    match = _TARGET_YEAR.search(text)
-    return int(match.group(1)) if match else None
+def find_target_year(text: str, published: date | None = None) -> int | None:
+    """The first year written as a deadline: "by 2030", "in 2027", "by the end of 2026"; else,
+    given the publication year, a relative date ("next spring"; a month before the publication
+    month is next year's, as a pledge looks ahead)."""
+    if match := _TARGET_YEAR.search(text):
+        return int(match.group(1))
+    if published is None:
+        return None
+    if _NEXT_YEAR.search(text):
+        return published.year + 1
+    if _THIS_YEAR.search(text):
+        return published.year
+    if month := _MONTH.search(text):
+        later = MONTHS.index(month.group(1)) + 1 < published.month
+        return published.year + later
+    return None
 
 
 def drop_year_phrase(text: str) -> str:

@@ -21,11 +21,14 @@ GERUNDS: dict[str, str] = {
     "conducting": "conduct",
     "constructing": "construct",
     "creating": "create",
+    "covering": "cover",
     "designating": "designate",
     "developing": "develop",
+    "drawing": "draw",
     "establishing": "establish",
     "expanding": "expand",
     "fostering": "foster",
+    "hiring": "hire",
     "holding": "hold",
     "hosting": "host",
     "implementing": "implement",
@@ -34,14 +37,18 @@ GERUNDS: dict[str, str] = {
     "launching": "launch",
     "nurturing": "nurture",
     "opening": "open",
+    "offering": "offer",
     "operating": "operate",
+    "presenting": "present",
     "promoting": "promote",
     "providing": "provide",
     "pursuing": "pursue",
     "securing": "secure",
     "setting": "set",
     "strengthening": "strengthen",
+    "submitting": "submit",
     "supporting": "support",
+    "training": "train",
     "transforming": "transform",
 }
 
@@ -64,7 +71,34 @@ NOMINALISATIONS: dict[str, str] = {
 
 # Nouns that name a bundle of plans rather than a plan: "future projects, including A and B".
 CONTAINER_NOUNS = re.compile(
-    r"\b(?:projects|plans|agendas|measures|initiatives|tasks|programs|programmes|policies)\b"
+    r"\b(?:projects|plans|agendas|measures|initiatives|tasks|programs|programmes|policies"
+    r"|areas|fields)\b"
+)
+
+# Where in Pohang a plan sits is not part of what it is: one center, whichever way it is placed.
+PLACE_PHRASES = re.compile(
+    r",?\s+(?:in|at)\s+the\s+(?:Yeongil Bay\s+)?(?:Free Economic Zone|Industrial Complex)\b",
+    re.IGNORECASE,
+)
+
+# Recurring shapes written one way, so that every article stating them yields one item:
+# "attracting a cumulative 10 trillion won in new corporate investment", "drawing a total of
+# 10 trillion won in fresh investment" → "attract 10 trillion won in investment".
+CANONICAL_SHAPES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (
+        re.compile(
+            r"^(?:attract|draw|secure)\s+(?:a\s+)?(?:cumulative\s+|total\s+(?:of\s+)?)?"
+            r"(?P<sum>[\d.,]+\s+(?:trillion|billion)\s+won)\s+in\s+(?:[\w-]+\s+){0,2}investment\b.*$"
+        ),
+        r"attract \g<sum> in investment",
+    ),
+    (
+        re.compile(
+            r"^(?:(?:hold|host|launch|stage)\s+)?(?:the\s+|an?\s+)?"
+            r"(?P<event>(?:[A-Z][\w-]*\s+)+(?:Expo|Forum|Conference|Fair|Festival))\b.*$"
+        ),
+        r"hold the \g<event>",
+    ),
 )
 
 # Where the pledge ends and its purpose, manner or consequence begins.
@@ -78,12 +112,28 @@ _CUTS: tuple[re.Pattern[str], ...] = (
     re.compile(r"\s+through\b"),
     re.compile(r"\s+by\s+\w+ing\b"),
     re.compile(r"\s+as a\b"),
+    re.compile(r",?\s+according to\b"),
+    re.compile(r",\s+(?:under which|after which|despite|together with)\b"),
+    re.compile(r",?\s+with the (?:aim|goal) of\b"),
+    re.compile(r"\s+(?:once|when)\s+(?:it|its|the)\b"),
+    re.compile(r"\s+without fail\b"),
+    # ", and mass production … is due to start": a second statement with its own subject
+    re.compile(r",\s+and\s+(?!\w+ing\b)(?:[\w’'-]+\s+){1,6}?(?:is|are|was|were|will)\b"),
+    # a trailing attribution: ", Mayor Lee Kang-deok said"
+    re.compile(
+        r",\s+(?:the\s+)?(?:[Mm]ayor\s+)?(?:[A-Z][\w-]*\s+){0,3}(?:said|stated|added)[.\s]*$"
+    ),
+)
+# A dangling conjunction left where the next clause's cue began: "…factories, and it".
+_DANGLING = re.compile(
+    r"(?:,?\s+(?:and|or|but|while)(?:\s+(?:it|the city|we|they|he|she))?|,)\s*$", re.IGNORECASE
 )
 _MIN_WORDS = 3
 # Brackets and quotation marks, but not the apostrophe of "Pohang’s".
 _ASIDES = re.compile(r"\s*\([^)]*\)|[“”‘\"]|(?<!\w)’|’(?!\w)")
 _LEAD_INS = re.compile(
     r"^(?:[\s,:;]+|that\b|to\b|on\b|continue\b|also\b|further\b|actively\b|jointly\b"
+    r"|use (?:the|this) \w+ to\b"
     r"|(?:after|before|once|following|in particular|additionally|in addition)\b[^,]*,"
     r"|(?-i:(?:[A-Z][\w&.-]*\s)*[A-Z][\w&.-]*[’']s\s))",
     re.IGNORECASE,
@@ -96,10 +146,12 @@ def normalise_what(text: str) -> str:
     """The short, stable form of a pledge or cooperation clause."""
     what = _ASIDES.sub("", text)
     what = _strip_lead_ins(what)
-    what = drop_year_phrase(what)
-    what = _cut_at_clause_break(what)
-    what = _base_verb(what)
-    return _TRAILING.sub("", " ".join(what.split()))
+    what = PLACE_PHRASES.sub("", drop_year_phrase(what))
+    what = _DANGLING.sub("", _cut_at_clause_break(what))
+    what = _base_verb(" ".join(what.split()))
+    for shape, replacement in CANONICAL_SHAPES:
+        what = shape.sub(replacement, what)
+    return _TRAILING.sub("", what)
 
 
 def is_container(text: str) -> bool:

@@ -1,0 +1,90 @@
+"""What an article has said so far, for the words that point back to it.
+
+"The company will invest", "the two sides agreed", "the plant is due to be completed": the
+paper names a body or a facility once and then refers to it. The ledger needs the name, so
+the reader remembers the last outside organisation, the last company and the last facility of
+each kind (`FACILITY_HEADS`) as it goes through the article in order.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from pohang_watch.extract.entities import EntityIndex, named_parties
+
+# Nouns that end the name of a facility, programme or event the article may refer back to.
+FACILITY_HEADS: tuple[str, ...] = (
+    *("plant", "center", "centre", "campus", "complex", "pipeline", "academy", "expo"),
+    *("forum", "network", "office", "fund", "platform"),
+)
+# Words before the head that size or date a facility rather than name it.
+NOT_NAME_WORDS: frozenset[str] = frozenset(
+    {
+        *("a", "an", "the", "its", "their", "this", "that", "of", "for", "in", "at", "to"),
+        *("on", "with", "and", "or", "by", "new", "large-scale", "hyperscale", "separate"),
+        *("dedicated", "first", "second", "total", "combined", "cumulative"),
+    }
+)
+# Words that point back to the last outside body, or to the last company.
+COUNTERPART_WORDS = re.compile(
+    r"\b(?:the two (?:sides|parties|organi[sz]ations|institutions)|both (?:sides|parties)"
+    r"|the (?:institute|association|agency|organi[sz]ation)(?:['’]s)?)\b",
+    re.IGNORECASE,
+)
+COMPANY_WORDS = re.compile(r"\b(?:the company|the two companies|both companies)\b", re.IGNORECASE)
+_GOVERNMENT = re.compile(
+    r"-do$|\b(?:Province|City|County|Ministry|Government|Office|Administration|Authority"
+    r"|Agency|Council|University|Institute|Association)\b"
+)
+_HEAD = re.compile(rf"\b({'|'.join(FACILITY_HEADS)})s?\b", re.IGNORECASE)
+_NAME_WORD = re.compile(r"^[\w’'-]+$")
+
+
+@dataclass(slots=True)
+class ArticleContext:
+    """The article's publication date and the names its later sentences point back to."""
+
+    published: date | None
+    last_year: int | None = None  # the last target year stated, for "over the same period"
+    counterpart: str | None = None
+    company: str | None = None
+    facilities: dict[str, str] = field(default_factory=dict)
+
+    def referent(self, text: str) -> str | None:
+        """The body that "the company" or "the two sides" in `text` stands for, if any."""
+        if COMPANY_WORDS.search(text):
+            return self.company
+        return self.counterpart if COUNTERPART_WORDS.search(text) else None
+
+    def facility(self, phrase: str) -> str:
+        """The full name of "the plant" when the article named one; else the phrase itself."""
+        words = phrase.split()
+        bare = len(words) <= 2 and words[-1].casefold() in FACILITY_HEADS
+        return self.facilities.get(words[-1].casefold(), phrase) if bare else phrase
+
+
+def remember(context: ArticleContext, index: EntityIndex, text: str) -> None:
+    """Update the context with the outside bodies and facilities a sentence names."""
+    outside = [m.canonical for m in named_parties(index, text) if not index.is_pohang(m.canonical)]
+    if outside:
+        context.counterpart = outside[-1]
+    companies = [name for name in outside if not _GOVERNMENT.search(name)]
+    if companies:
+        context.company = companies[-1]
+    for match in _HEAD.finditer(text):
+        if name := _facility_name(text[: match.start()], match.group(1)):
+            context.facilities[match.group(1).casefold()] = name
+
+
+def _facility_name(before: str, head: str) -> str | None:
+    """ "a 100-megawatt hydrogen fuel cell power plant" → "hydrogen fuel cell power plant"."""
+    words: list[str] = []
+    for word in reversed(before.split()[-6:]):
+        if word.casefold() in NOT_NAME_WORDS or any(c.isdigit() for c in word):
+            break
+        if not _NAME_WORD.match(word):
+            break
+        words.insert(0, word)
+    return " ".join((*words, head)) if words else None
