@@ -51,6 +51,9 @@ class LedgerEntry:
     mentions: int
     created_at: datetime | None
     updated_at: datetime | None
+    # When the mention the current state came from was published (its first-seen time when
+    # undated): a mention older than this describes the past and must not move the ledger back.
+    state_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,17 +105,42 @@ class Alert:
 
     @classmethod
     def from_payload(cls, payload: Mapping[str, Any]) -> Alert:
-        """Inverse of `to_payload`; raises KeyError/ValueError on a malformed payload."""
-        published = payload["published_at"]
-        fields = {f.name: payload[f.name] for f in dataclasses.fields(cls)}
+        """Inverse of `to_payload`, tolerant of payloads queued by older or newer code.
+
+        Outbox rows outlive the code that wrote them: a field added since defaults (None, an
+        empty tuple or string) and a field since removed is ignored, so an upgrade never
+        strands queued alerts. Raises KeyError/ValueError if a required field is missing or bad.
+        """
+        fields = {name: payload.get(name, default) for name, default in _PAYLOAD_DEFAULTS.items()}
+        fields.update({name: payload[name] for name in _PAYLOAD_REQUIRED})
+        published = fields["published_at"]
         fields.update(
-            change=ChangeType(payload["change"]),
-            kind=ItemKind(payload["kind"]),
-            parties=tuple(payload["parties"]),
-            what_changed=tuple(payload["what_changed"]),
+            change=ChangeType(fields["change"]),
+            kind=ItemKind(fields["kind"]),
+            parties=tuple(fields["parties"] or ()),
+            what_changed=tuple(fields["what_changed"] or ()),
             published_at=datetime.fromisoformat(published) if published else None,
         )
         return cls(**fields)
+
+
+# Without these an alert means nothing; every other field has a default for old payloads.
+_PAYLOAD_REQUIRED = ("change", "kind", "key", "what", "status")
+_PAYLOAD_DEFAULTS: dict[str, Any] = {
+    "actor": None,
+    "parties": (),
+    "partnership_kind": None,
+    "target_year": None,
+    "amount_text": None,
+    "sector": "",
+    "what_changed": (),
+    "evidence": "",
+    "article_id": None,
+    "article_url": None,
+    "article_title": "",
+    "source": "",
+    "published_at": None,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,7 +196,9 @@ def _differences(previous: LedgerEntry, item: Item) -> tuple[str, ...]:
     return tuple(changed)
 
 
-def _new_entry(key: str, extracted: ExtractedArticle, item: Item) -> LedgerEntry:
+def _new_entry(
+    key: str, extracted: ExtractedArticle, item: Item, said_at: datetime | None
+) -> LedgerEntry:
     article = extracted.article
     return LedgerEntry(
         id=None,
@@ -188,17 +218,43 @@ def _new_entry(key: str, extracted: ExtractedArticle, item: Item) -> LedgerEntry
         mentions=1,
         created_at=None,
         updated_at=None,
+        state_at=said_at,
     )
 
 
-def _updated_entry(previous: LedgerEntry, item: Item) -> LedgerEntry:
+def _updated_entry(previous: LedgerEntry, item: Item, said_at: datetime | None) -> LedgerEntry:
+    """The entry after a mention no older than its state: the mention is now the latest word,
+    whether it changed anything or confirmed what was known."""
     return dataclasses.replace(
         previous,
         status=item.status or previous.status,
         target_year=item.target_year if item.target_year is not None else previous.target_year,
         amount=_item_amount(item) or previous.amount,
         mentions=previous.mentions + 1,
+        state_at=said_at or previous.state_at,
     )
+
+
+def _is_older(said_at: datetime | None, previous: LedgerEntry) -> bool:
+    """Whether the mention predates the entry's state; an unknown time on either side is not
+    older (nothing to compare, so the mention is taken at its word)."""
+    return said_at is not None and previous.state_at is not None and said_at < previous.state_at
+
+
+def _classify(
+    previous: LedgerEntry, item: Item, said_at: datetime | None
+) -> tuple[ChangeType, LedgerEntry, tuple[str, ...]]:
+    """An older article (fetched late, or by a backfill) is history: recorded as a mention,
+    never a change, so the ledger cannot move from "signed" back to "proposed"."""
+    if _is_older(said_at, previous):
+        return (
+            ChangeType.RESTATED,
+            dataclasses.replace(previous, mentions=previous.mentions + 1),
+            (),
+        )
+    what_changed = _differences(previous, item)
+    kind = ChangeType.UPDATED if what_changed else ChangeType.RESTATED
+    return kind, _updated_entry(previous, item, said_at), what_changed
 
 
 def _change(
@@ -206,15 +262,15 @@ def _change(
     item: Item,
     key: str,
     previous: LedgerEntry | None,
+    seen_at: datetime | None,
 ) -> LedgerChange:
+    article = extracted.article
+    said_at = article.published_at or seen_at
     what_changed: tuple[str, ...] = ()
     if previous is None:
-        kind, current = ChangeType.NEW, _new_entry(key, extracted, item)
+        kind, current = ChangeType.NEW, _new_entry(key, extracted, item, said_at)
     else:
-        what_changed = _differences(previous, item)
-        kind = ChangeType.UPDATED if what_changed else ChangeType.RESTATED
-        current = _updated_entry(previous, item)
-    article = extracted.article
+        kind, current, what_changed = _classify(previous, item, said_at)
     return LedgerChange(
         change=kind,
         key=key,
@@ -234,12 +290,16 @@ def _change(
 def diff_items(
     mentions: Sequence[tuple[ExtractedArticle, Item]],
     known: Mapping[str, LedgerEntry],
+    *,
+    seen_at: datetime | None = None,
 ) -> list[LedgerChange]:
     """Classify each mention against the ledger, in order.
 
     A key first met earlier in the same batch counts as known from then on, so a second article
     in the batch restates or updates it instead of being NEW twice. The same key mentioned twice
-    in one article counts once (its first mention): one article is one statement.
+    in one article counts once (its first mention): one article is one statement. A mention
+    is dated by its article's published time, or `seen_at` (when the batch was first seen) for
+    an undated article; one older than the entry's state is RESTATED, whatever it says.
     """
     state = dict(known)
     seen_in_article: set[tuple[str, str]] = set()
@@ -250,7 +310,7 @@ def diff_items(
         if article_key in seen_in_article:
             continue
         seen_in_article.add(article_key)
-        change = _change(extracted, item, key, state.get(key))
+        change = _change(extracted, item, key, state.get(key), seen_at)
         state[key] = change.current
         changes.append(change)
     return changes

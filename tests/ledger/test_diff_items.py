@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
 
 from ledger.builders import commitment, extracted, partnership
 from pohang_watch.ledger import (
@@ -100,3 +105,77 @@ def test_alert_payload_survives_json() -> None:
     assert Alert.from_payload(payload) == alert
     assert alert.key == item_key(item)
     assert alert.amount_text == "1 trillion won"
+
+
+def test_older_article_cannot_move_the_status_back() -> None:
+    known = _known((5, partnership(status="signed")))
+    [change] = diff_items([(extracted(3), partnership(status="proposed"))], known)
+    assert change.change is ChangeType.RESTATED
+    assert change.what_changed == ()
+    assert change.current.status == "signed"
+    assert change.current.mentions == 2
+    assert change.current.state_at == known[change.key].state_at
+
+
+def test_older_article_first_then_newer_is_an_update() -> None:
+    known = _known((3, partnership(status="proposed")))
+    [change] = diff_items([(extracted(5), partnership(status="signed"))], known)
+    assert change.what_changed == ("status: proposed → signed",)
+    assert change.current.state_at == extracted(5).article.published_at
+
+
+def test_order_within_a_batch_follows_publication_not_arrival() -> None:
+    newer, older = partnership(status="signed"), partnership(status="proposed")
+    changes = diff_items([(extracted(5), newer), (extracted(3), older)], {})
+    assert [c.change for c in changes] == [ChangeType.NEW, ChangeType.RESTATED]
+    assert changes[-1].current.status == "signed"
+
+
+def test_newer_restatement_moves_the_state_time_forward() -> None:
+    """Signed on day 5, confirmed on day 9: a day-7 article saying "proposed" is older news."""
+    known = _known((5, partnership(status="signed")), (9, partnership(status="signed")))
+    [entry] = known.values()
+    assert entry.state_at == extracted(9).article.published_at
+    [change] = diff_items([(extracted(7), partnership(status="proposed"))], known)
+    assert change.change is ChangeType.RESTATED
+
+
+def test_undated_article_is_dated_when_first_seen() -> None:
+    item = commitment()
+    article = extracted(1, item)
+    undated = dataclasses.replace(
+        article, article=dataclasses.replace(article.article, published_at=None)
+    )
+    seen = datetime(2025, 7, 1, tzinfo=UTC)
+    [change] = diff_items([(undated, item)], {}, seen_at=seen)
+    assert change.current.state_at == seen
+    [older] = diff_items(
+        [(extracted(2), commitment(status="underway"))], {change.key: change.current}
+    )
+    assert older.change is ChangeType.RESTATED
+
+
+def _payload() -> dict[str, Any]:
+    [change] = diff_items([(extracted(1), commitment())], {})
+    return json.loads(json.dumps(alert_for(change).to_payload()))  # type: ignore[no-any-return]
+
+
+def test_alert_payload_from_older_code_gets_defaults() -> None:
+    payload = _payload()
+    for name in ("what_changed", "published_at", "sector", "parties", "amount_text", "actor"):
+        del payload[name]
+    alert = Alert.from_payload(payload)
+    assert (alert.what_changed, alert.parties, alert.published_at) == ((), (), None)
+    assert (alert.sector, alert.amount_text, alert.actor) == ("", None, None)
+
+
+def test_alert_payload_with_unknown_fields_is_read() -> None:
+    payload = _payload() | {"severity": "high", "schema": 3}
+    assert Alert.from_payload(payload) == Alert.from_payload(_payload())
+
+
+def test_alert_payload_without_its_core_is_refused() -> None:
+    payload = _payload()
+    del payload["what"]
+    with pytest.raises(KeyError):
+        Alert.from_payload(payload)

@@ -138,3 +138,54 @@ def test_apprise_logs_no_debug_detail() -> None:
     logging.getLogger("apprise").setLevel(logging.DEBUG)
     _notifier()
     assert logging.getLogger("apprise").getEffectiveLevel() >= logging.INFO
+
+
+def test_a_target_added_after_a_console_demo_gets_no_history(
+    queued: Store, http_server: Start, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert deliver_pending(queued, _notifier(), max_items_per_message=20).sent == 3
+    capsys.readouterr()
+    webhook = http_server(200)
+    notifier = _notifier(webhook.url())
+    assert deliver_pending(queued, notifier, max_items_per_message=20).sent == 0
+    assert webhook.requests == []
+    queued.record_articles([extracted(3, commitment("open a hydrogen hub"))], source_run="run-2")
+    assert deliver_pending(queued, notifier, max_items_per_message=20).sent == 1
+    assert "open a hydrogen hub" in webhook.requests[0][1]["message"]
+
+
+def test_first_target_gets_alerts_queued_by_runs_that_never_sent(
+    queued: Store, http_server: Start
+) -> None:
+    """`ingest --no-send`, or a run killed after recording and before sending."""
+    queued.record_articles([extracted(3, commitment("open a hydrogen hub"))], source_run="run-2")
+    webhook = http_server(200)
+    report = deliver_pending(queued, _notifier(webhook.url()), max_items_per_message=20)
+    assert report.sent == 4
+
+
+def test_alerts_another_delivery_is_sending_are_left_to_it(
+    queued: Store, http_server: Start
+) -> None:
+    webhook = http_server(200)
+    notifier = _notifier(webhook.url())
+    [target] = notifier.targets
+    queued.register_targets({target.target_id: target.name})
+    first = queued.pending_alerts([target.target_id])[0]
+    held = queued.claim_alerts([first.id], target.target_id)  # a concurrent run, mid-send
+    report = deliver_pending(queued, notifier, max_items_per_message=20)
+    [result] = report.targets
+    assert (result.sent, result.busy, result.failed) == (2, 1, 0)
+    assert first.alert.what not in str(webhook.requests)
+    queued.release_claim(held)
+    assert deliver_pending(queued, notifier, max_items_per_message=20).sent == 1
+
+
+def test_a_failed_send_releases_its_claim_for_the_next_run(
+    queued: Store, http_server: Start
+) -> None:
+    webhook = http_server(500)
+    notifier = _notifier(webhook.url())
+    assert deliver_pending(queued, notifier, max_items_per_message=1).failed == 3
+    webhook.status = 200
+    assert deliver_pending(queued, notifier, max_items_per_message=1).sent == 3

@@ -133,3 +133,9 @@ def test_unreachable_database_is_a_store_error(tmp_path: Path) -> None:
         Store.open("postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=2")
     with pytest.raises(StoreError):
         Store.open("mysql://somewhere/db")
+
+
+def test_sqlite_folder_that_cannot_be_made_is_a_store_error_naming_it() -> None:
+    with pytest.raises(StoreError, match=r"/proc/nope/x\.db") as raised:
+        Store.open("sqlite:////proc/nope/x.db")
+    assert isinstance(raised.value.__cause__, OSError)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -159,3 +161,48 @@ def test_large_batches_are_looked_up_in_chunks(store: Store) -> None:
     assert (first.stored, first.alerts_enqueued) == (1_200, 1_200)
     again = store.record_articles(batch, source_run="run-2")
     assert (again.stored, again.duplicates) == (0, {"same_id": 1_200})
+
+
+def test_older_article_after_a_newer_one_changes_nothing(store: Store) -> None:
+    store.record_articles([extracted(5, partnership(status="signed"))], source_run="run-1")
+    outcome = store.record_articles(
+        [extracted(3, partnership(status="proposed"))], source_run="run-2"
+    )
+    assert [c.change for c in outcome.changes] == [ChangeType.RESTATED]
+    assert outcome.alerts_enqueued == 0
+    [entry] = store.ledger_entries()
+    assert (entry.status, entry.mentions) == ("signed", 2)
+    assert entry.state_at == extracted(5).article.published_at
+    assert [a.alert.change for a in store.pending_alerts([TARGET])] == [ChangeType.NEW]
+
+
+def test_newer_article_after_an_older_one_is_an_update(store: Store) -> None:
+    store.record_articles([extracted(3, partnership(status="proposed"))], source_run="run-1")
+    outcome = store.record_articles(
+        [extracted(5, partnership(status="signed"))], source_run="run-2"
+    )
+    assert [c.change for c in outcome.changes] == [ChangeType.UPDATED]
+    [entry] = store.ledger_entries()
+    assert (entry.status, entry.state_at) == ("signed", extracted(5).article.published_at)
+
+
+def test_a_confirmation_is_remembered_against_late_older_news(store: Store) -> None:
+    """Signed (day 5), confirmed (day 9), each its own run; a day-7 "proposed" is history."""
+    for number in (5, 9):
+        store.record_articles([extracted(number, partnership(status="signed"))], source_run="r")
+    outcome = store.record_articles(
+        [extracted(7, partnership(status="proposed"))], source_run="late"
+    )
+    assert [c.change for c in outcome.changes] == [ChangeType.RESTATED]
+    [entry] = store.ledger_entries()
+    assert (entry.status, entry.mentions) == ("signed", 3)
+
+
+def test_undated_article_is_dated_by_when_it_was_first_seen(store: Store) -> None:
+    article = extracted(1, commitment())
+    undated = replace(article, article=replace(article.article, published_at=None))
+    before = datetime.now(UTC)
+    store.record_articles([undated], source_run="run-1")
+    [entry] = store.ledger_entries()
+    assert entry.state_at is not None
+    assert before <= entry.state_at <= datetime.now(UTC)

@@ -24,9 +24,10 @@ import apprise
 
 from pohang_watch.config import NotifySettings
 from pohang_watch.errors import ConfigError, NotifyError
+from pohang_watch.ledger import OutboxAlert
 from pohang_watch.models import ItemKind
 from pohang_watch.notify.render import Message, pack_messages
-from pohang_watch.store import Store
+from pohang_watch.store import Claim, Store
 
 logger = logging.getLogger(__name__)
 
@@ -165,13 +166,15 @@ class Notifier:
 
 @dataclass(frozen=True, slots=True)
 class TargetReport:
-    """What one target got this run; `failed` counts the alerts it still lacks."""
+    """What one target got this run; `failed` counts the alerts it still lacks, `busy` those
+    another delivery running at the same time had claimed (it sends them)."""
 
     target_id: str
     name: str
     sent: int = 0
     failed: int = 0
     error: str | None = None  # why the first failing send failed (redacted)
+    busy: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,32 +194,52 @@ class DeliveryReport:
         return tuple(report.error for report in self.targets if report.error)
 
 
-def _deliver_to(store: Store, target: Target, max_items: int) -> TargetReport:
-    """Send the target's pending alerts in groups; stop at its first failure (the rest wait
-    for the next run rather than hammer a target that is down)."""
+def _claimed_alerts(store: Store, target: Target) -> tuple[list[OutboxAlert], Claim, int]:
+    """The target's pending alerts that this run holds a claim on, and how many it does not
+    (another delivery is sending those right now)."""
     kinds = [kind.value for kind in ItemKind if routes(target, kind.value)]
-    if not kinds:
-        return TargetReport(target.target_id, target.name)
     pending = store.pending_alerts([target.target_id], kinds=kinds)
+    held = store.claim_alerts([alert.id for alert in pending], target.target_id)
+    mine = set(held.alert_ids)
+    return [alert for alert in pending if alert.id in mine], held, len(pending) - len(mine)
+
+
+def _deliver_to(store: Store, target: Target, max_items: int) -> TargetReport:
+    """Send the target's claimed alerts in groups; stop at its first failure (the rest wait
+    for the next run rather than hammer a target that is down). Whatever was not sent is
+    released, so the next run retries it without waiting for the lease to run out."""
+    if not any(routes(target, kind.value) for kind in ItemKind):
+        return TargetReport(target.target_id, target.name)
+    pending, held, busy = _claimed_alerts(store, target)
     sent = 0
-    for message, count in pack_messages([alert.alert for alert in pending], max_items):
-        alert_ids = [alert.id for alert in pending[sent : sent + count]]
-        try:
-            target.send(message)
-        except NotifyError as exc:
-            logger.warning("sending alerts failed: %s", exc)
-            store.record_delivery_failure(alert_ids, target.target_id, str(exc))
-            return TargetReport(target.target_id, target.name, sent, len(pending) - sent, str(exc))
-        store.record_delivery(alert_ids, target.target_id)
-        sent += count
-    return TargetReport(target.target_id, target.name, sent)
+    try:
+        for message, count in pack_messages([alert.alert for alert in pending], max_items):
+            alert_ids = [alert.id for alert in pending[sent : sent + count]]
+            try:
+                target.send(message)
+            except NotifyError as exc:
+                logger.warning("sending alerts failed: %s", exc)
+                store.record_delivery_failure(alert_ids, target.target_id, str(exc))
+                failed = len(pending) - sent
+                return TargetReport(target.target_id, target.name, sent, failed, str(exc), busy)
+            store.record_delivery(alert_ids, target.target_id)
+            sent += count
+    finally:
+        if unsent := [alert.id for alert in pending[sent:]]:
+            store.release_claim(held, unsent)
+    return TargetReport(target.target_id, target.name, sent, busy=busy)
 
 
 def deliver_pending(store: Store, notifier: Notifier, max_items_per_message: int) -> DeliveryReport:
     """Send every pending alert to every target that routes it; one failing target never stops
-    the others, and its alerts stay pending for it alone."""
+    the others, and its alerts stay pending for it alone.
+
+    All targets are registered before anything is sent, so targets configured together start
+    together; a target added after others were told about alerts does not get that history.
+    """
     if max_items_per_message < 1:
         raise ValueError("max_items_per_message must be at least 1")
+    store.register_targets({target.target_id: target.name for target in notifier.targets})
     return DeliveryReport(
         tuple(_deliver_to(store, target, max_items_per_message) for target in notifier.targets)
     )

@@ -41,8 +41,18 @@ def writer(engine: Engine) -> Engine:
 
 
 def _create_sqlite_folder(database: str | None) -> None:
-    if database and database != ":memory:" and not database.startswith("file:"):
-        Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    """Create the database's folder; an unusable path is a StoreError naming it, so the CLI
+    reports a configuration problem instead of a traceback."""
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    folder = Path(database).expanduser().parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise StoreError(
+            f"cannot create the folder {folder} for database {database}: {reason}"
+        ) from exc
 
 
 def _tune_sqlite(engine: Engine) -> None:

@@ -61,6 +61,7 @@ def entry_from_row(row: Row[Any]) -> LedgerEntry:
         mentions=row.mentions,
         created_at=row.created_at,
         updated_at=row.updated_at,
+        state_at=row.state_at,
     )
 
 
@@ -102,14 +103,27 @@ def _entry_row(change: LedgerChange, article_pk: int, now: datetime) -> dict[str
         "mentions": 0,  # counted from the mentions table once they are in
         "created_at": now,
         "updated_at": now,
+        "state_at": entry.state_at or now,
     }
+
+
+def _state(entry: LedgerEntry) -> tuple[Any, ...]:
+    return (entry.status, entry.target_year, entry.amount, entry.state_at)
 
 
 def _update_current_state(
     conn: Connection, changes: Sequence[LedgerChange], entry_pks: Mapping[str, int], now: datetime
 ) -> None:
-    """Write each updated entry's latest state (the last UPDATED change per key wins)."""
-    latest = {c.key: c.current for c in changes if c.change is ChangeType.UPDATED}
+    """Write each entry's latest state (the last change per key that moved it wins).
+
+    A RESTATED mention newer than the state moves only `state_at`, which still matters: an
+    article older than the confirmation must not undo it later.
+    """
+    latest = {
+        c.key: c.current
+        for c in changes
+        if c.previous is not None and _state(c.current) != _state(c.previous)
+    }
     if not latest:
         return
     statement = (
@@ -121,6 +135,7 @@ def _update_current_state(
             amount_value=bindparam("b_amount_value"),
             amount_currency=bindparam("b_amount_currency"),
             amount_text=bindparam("b_amount_text"),
+            state_at=bindparam("b_state_at"),
             updated_at=bindparam("b_updated_at"),
         )
     )
@@ -130,6 +145,7 @@ def _update_current_state(
             "b_status": entry.status,
             "b_target_year": entry.target_year,
             **{f"b_{name}": value for name, value in _amount_columns(entry.amount).items()},
+            "b_state_at": entry.state_at or now,
             "b_updated_at": now,
         }
         for key, entry in latest.items()

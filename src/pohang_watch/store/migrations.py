@@ -44,7 +44,7 @@ class Migration:
 
 
 def _create_initial_tables(conn: Connection) -> None:
-    """Version 1: corpus, ledger, outbox and deliveries."""
+    """Version 1: corpus, ledger, outbox, deliveries and targets."""
     meta = MetaData()
     tables = [
         Table(
@@ -103,6 +103,7 @@ def _create_initial_tables(conn: Connection) -> None:
             Column("mentions", Integer, nullable=False),
             Column("created_at", DateTime(timezone=True), nullable=False),
             Column("updated_at", DateTime(timezone=True), nullable=False),
+            Column("state_at", DateTime(timezone=True), nullable=False),
         ),
         Table(
             "mentions",
@@ -154,8 +155,18 @@ def _create_initial_tables(conn: Connection) -> None:
             Column("sent_at", DateTime(timezone=True)),
             Column("attempts", Integer, nullable=False),
             Column("last_error", Text),
-            Column("last_attempt_at", DateTime(timezone=True), nullable=False),
+            Column("last_attempt_at", DateTime(timezone=True)),
+            Column("claim_token", String(32)),
+            Column("claimed_until", DateTime(timezone=True)),
             UniqueConstraint("alert_pk", "target_id", name="uq_deliveries_alert_target"),
+        ),
+        Table(
+            "targets",
+            meta,
+            Column("target_id", String(64), primary_key=True),
+            Column("name", Text, nullable=False),
+            Column("registered_at", DateTime(timezone=True), nullable=False),
+            Column("start_after_alert_pk", Integer, nullable=False),
         ),
     ]
     for table in tables:

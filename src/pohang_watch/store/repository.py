@@ -7,21 +7,31 @@ nothing. SQLAlchemy errors become `StoreError` in one place, `_database_errors`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from types import TracebackType
 from typing import Any, Self
 
 from sqlalchemy import Connection, Engine, and_, func, select
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from pohang_watch.errors import StoreError
 from pohang_watch.ledger import Alert, LedgerChange, LedgerEntry, OutboxAlert, diff_items, item_key
 from pohang_watch.models import ExtractedArticle
 from pohang_watch.store.corpus import chunks, store_articles
-from pohang_watch.store.engine import create_store_engine, dialect_insert, writer
+from pohang_watch.store.delivery_rows import (
+    CLAIM_LEASE,
+    Claim,
+    claim,
+    record_attempt,
+    register_targets,
+    release,
+    start_points,
+)
+from pohang_watch.store.engine import create_store_engine, writer
 from pohang_watch.store.ledger_rows import (
     apply_changes,
     enqueue_alerts,
@@ -44,6 +54,13 @@ class RecordOutcome:
     alerts_enqueued: int
 
 
+def _shown_url(url: str) -> str:
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "(unparseable URL)"
+
+
 @contextmanager
 def _database_errors(action: str) -> Iterator[None]:
     """Turn any SQLAlchemy error into StoreError, without the SQL parameters (article text)."""
@@ -64,11 +81,13 @@ class Store:
 
     @classmethod
     def open(cls, url: str) -> Store:
-        """Connect and bring the schema to the newest version."""
-        with _database_errors("cannot open the database"):
+        """Connect and bring the schema to the newest version; errors name the database
+        (without its password) so a wrong setting is easy to spot."""
+        shown = _shown_url(url)
+        with _database_errors(f"cannot open the database {shown}"):
             store = cls(create_store_engine(url))
         try:
-            with store._write("cannot migrate the database") as conn:
+            with store._write(f"cannot migrate the database {shown}") as conn:
                 migrate(conn)
         except BaseException:
             store.close()
@@ -116,7 +135,7 @@ class Store:
             corpus = store_articles(conn, extracted, source_run=source_run, now=now)
             mentioned = [(e, item) for e in corpus.new for item in e.items]
             known = load_entries(conn, (item_key(item) for _, item in mentioned))
-            changes = diff_items(mentioned, known)
+            changes = diff_items(mentioned, known, seen_at=now)
             entry_pks = apply_changes(conn, changes, corpus.pks, now)
             enqueued = enqueue_alerts(conn, changes, entry_pks, now) if enqueue else 0
         return RecordOutcome(
@@ -136,11 +155,18 @@ class Store:
         with self._read("cannot count articles") as conn:
             return int(conn.execute(select(func.count()).select_from(articles)).scalar_one())
 
+    def register_targets(self, named: Mapping[str, str]) -> None:
+        """Remember these targets (id → redacted name); one seen for the first time receives
+        only alerts no target has been told about yet, and everything after."""
+        with self._write("cannot register the targets") as conn:
+            register_targets(conn, named, datetime.now(UTC))
+
     def pending_alerts(
         self, target_ids: Sequence[str], *, kinds: Sequence[str] | None = None
     ) -> list[OutboxAlert]:
         """Alerts some of these targets have not received yet (oldest first), optionally only
-        of these kinds; each says which of the targets it is missing."""
+        of these kinds; each says which of the targets it is missing. A registered target
+        never misses an alert from before its start point."""
         targets = sorted(set(target_ids))
         if not targets:
             return []
@@ -154,13 +180,19 @@ class Store:
             )
             .scalar_subquery()
         )
-        query = select(outbox).where(delivered < len(targets)).order_by(outbox.c.id)
-        if kinds is not None:
-            query = query.where(outbox.c.kind.in_(sorted(set(kinds))))
         with self._read("cannot read the outbox") as conn:
+            starts = start_points(conn, targets)
+            query = (
+                select(outbox)
+                .where(delivered < len(targets), outbox.c.id > min(starts.values()))
+                .order_by(outbox.c.id)
+            )
+            if kinds is not None:
+                query = query.where(outbox.c.kind.in_(sorted(set(kinds))))
             rows = list(conn.execute(query))
             received = self._received(conn, [row.id for row in rows], targets)
-        return [_outbox_alert(row, targets, received.get(row.id, set())) for row in rows]
+        pending = (_outbox_alert(row, starts, received.get(row.id, set())) for row in rows)
+        return [alert for alert in pending if alert.missing_targets]
 
     @staticmethod
     def _received(
@@ -179,60 +211,33 @@ class Store:
                 received.setdefault(alert_pk, set()).add(target_id)
         return received
 
+    def claim_alerts(
+        self, alert_ids: Sequence[int], target_id: str, *, lease: timedelta = CLAIM_LEASE
+    ) -> Claim:
+        """Reserve these alerts for sending to the target; the claim holds only those no other
+        sender holds, so two deliveries running at once never send the same alert twice."""
+        with self._write("cannot claim alerts") as conn:
+            return claim(conn, alert_ids, target_id, datetime.now(UTC), lease)
+
+    def release_claim(self, held: Claim, alert_ids: Sequence[int] | None = None) -> None:
+        """Give back claimed alerts that were not sent (all of the claim by default)."""
+        with self._write("cannot release claimed alerts") as conn:
+            release(conn, held, held.alert_ids if alert_ids is None else alert_ids)
+
     def record_delivery(self, alert_ids: Sequence[int], target_id: str) -> None:
         """Mark the alerts as received by the target; they are no longer pending for it."""
         now = datetime.now(UTC)
-        self._record_attempt(
-            alert_ids,
-            target_id,
-            now,
-            {"sent_at": now, "last_error": None},
-        )
+        with self._write("cannot record a delivery") as conn:
+            record_attempt(conn, alert_ids, target_id, now, {"sent_at": now, "last_error": None})
 
     def record_delivery_failure(self, alert_ids: Sequence[int], target_id: str, error: str) -> None:
         """Note a failed send; the alerts stay pending for this target and are retried."""
-        now = datetime.now(UTC)
-        self._record_attempt(
-            alert_ids,
-            target_id,
-            now,
-            {"sent_at": None, "last_error": error[:_MAX_ERROR_CHARS]},
-        )
-
-    def _record_attempt(
-        self, alert_ids: Sequence[int], target_id: str, now: datetime, outcome: dict[str, Any]
-    ) -> None:
-        """Upsert one deliveries row per alert; a failure never un-marks an earlier success."""
-        rows = [
-            {
-                "alert_pk": pk,
-                "target_id": target_id,
-                "attempts": 1,
-                "last_attempt_at": now,
-                **outcome,
-            }
-            for pk in sorted(set(alert_ids))
-        ]
-        if not rows:
-            return
+        outcome = {"sent_at": None, "last_error": error[:_MAX_ERROR_CHARS]}
         with self._write("cannot record a delivery") as conn:
-            statement = dialect_insert(conn, deliveries)
-            changes: dict[str, Any] = {
-                "attempts": deliveries.c.attempts + 1,
-                "last_attempt_at": statement.excluded.last_attempt_at,
-                "last_error": statement.excluded.last_error,
-            }
-            if outcome["sent_at"] is not None:
-                changes["sent_at"] = statement.excluded.sent_at
-            conn.execute(
-                statement.on_conflict_do_update(
-                    index_elements=[deliveries.c.alert_pk, deliveries.c.target_id], set_=changes
-                ),
-                rows,
-            )
+            record_attempt(conn, alert_ids, target_id, datetime.now(UTC), outcome)
 
 
-def _outbox_alert(row: Any, targets: Sequence[str], received: set[str]) -> OutboxAlert:
+def _outbox_alert(row: Any, starts: Mapping[str, int], received: set[str]) -> OutboxAlert:
     try:
         alert = Alert.from_payload(row.payload)
     except (KeyError, TypeError, ValueError) as exc:
@@ -242,5 +247,7 @@ def _outbox_alert(row: Any, targets: Sequence[str], received: set[str]) -> Outbo
         alert_key=row.alert_key,
         alert=alert,
         created_at=row.created_at,
-        missing_targets=tuple(t for t in targets if t not in received),
+        missing_targets=tuple(
+            target for target, start in starts.items() if row.id > start and target not in received
+        ),
     )

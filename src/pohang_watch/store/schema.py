@@ -5,7 +5,7 @@ by step with their own frozen definitions; a test compares the two, so a change 
 migration fails the suite.
 
     articles ─┬─< article_urls          every URL an article was seen under
-              ├─< mentions >── ledger_entries ─< outbox ─< deliveries
+              ├─< mentions >── ledger_entries ─< outbox ─< deliveries >── targets
 """
 
 from __future__ import annotations
@@ -127,6 +127,9 @@ ledger_entries = Table(
     Column("mentions", Integer, nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
+    # Published time (else first-seen time) of the mention the current state came from; an
+    # older mention is recorded but cannot move the state back.
+    Column("state_at", UtcDateTime, nullable=False),
 )
 
 mentions = Table(
@@ -167,8 +170,10 @@ outbox = Table(
     Column("created_at", UtcDateTime, nullable=False),
 )
 
-# One row per (alert, target) once a send was tried: delivered when sent_at is set; otherwise
-# the failure count and last error, and the alert stays pending for that target only.
+# One row per (alert, target) once a send was claimed or tried: delivered when sent_at is set;
+# otherwise the failure count and last error, and the alert stays pending for that target only.
+# A sender claims a row (claim_token, claimed_until) before sending so that two processes never
+# both send it; the lease runs out on its own if the sender dies mid-send.
 deliveries = Table(
     "deliveries",
     metadata,
@@ -183,6 +188,19 @@ deliveries = Table(
     Column("sent_at", UtcDateTime),
     Column("attempts", Integer, nullable=False),
     Column("last_error", Text),
-    Column("last_attempt_at", UtcDateTime, nullable=False),
+    Column("last_attempt_at", UtcDateTime),
+    Column("claim_token", String(32)),
+    Column("claimed_until", UtcDateTime),
     UniqueConstraint("alert_pk", "target_id", name="uq_deliveries_alert_target"),
+)
+
+# Every target ever delivered to. A target added later starts after the alerts some target was
+# already told about, so adding Slack after a console demo does not replay history.
+targets = Table(
+    "targets",
+    metadata,
+    Column("target_id", String(64), primary_key=True),
+    Column("name", Text, nullable=False),  # redacted: never the URL
+    Column("registered_at", UtcDateTime, nullable=False),
+    Column("start_after_alert_pk", Integer, nullable=False),
 )
