@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import json
-import threading
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from http_recorder import Recorder
 
 from pohang_watch.config import ENV_APPRISE_URLS, ENV_CONFIG, ENV_DB_URL, Settings, load_settings
 
@@ -53,44 +51,24 @@ def settings(db_url: str, monkeypatch: pytest.MonkeyPatch) -> Settings:
     return load_settings(REPO_ROOT / "config" / "pohang-watch.toml")
 
 
-class WebhookReceiver:
-    """A real HTTP server on 127.0.0.1 that records what apprise's json:// target posts."""
+@pytest.fixture
+def http_server() -> Iterator[Callable[[int], Recorder]]:
+    """Start recorders answering with the given status; all are stopped afterwards."""
+    started: list[Recorder] = []
 
-    def __init__(self) -> None:
-        self.requests: list[dict[str, object]] = []
-        self.status = 200
-        receiver = self
+    def start(status: int = 200) -> Recorder:
+        recorder = Recorder(status)
+        recorder.thread.start()
+        started.append(recorder)
+        return recorder
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                length = int(self.headers.get("Content-Length") or 0)
-                body = self.rfile.read(length)
-                if receiver.status < 300:
-                    receiver.requests.append(json.loads(body or b"{}"))
-                self.send_response(receiver.status)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, format: str, *args: object) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    @property
-    def apprise_url(self) -> str:
-        host, port = self.server.server_address[:2]
-        return f"json://{host}:{port}/alerts"
-
-    @property
-    def messages(self) -> list[str]:
-        return [str(r.get("message", "")) for r in self.requests]
+    yield start
+    for recorder in started:
+        recorder.server.shutdown()
+        recorder.server.server_close()
 
 
 @pytest.fixture
-def webhook() -> Iterator[WebhookReceiver]:
-    receiver = WebhookReceiver()
-    receiver.thread.start()
-    yield receiver
-    receiver.server.shutdown()
-    receiver.server.server_close()
+def webhook(http_server: Callable[[int], Recorder]) -> Recorder:
+    """One webhook target answering 200 (set `.status` to make it fail)."""
+    return http_server(200)

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import WebhookReceiver
+from http_recorder import Recorder
 
 from pohang_watch.config import ENV_APPRISE_URLS, ENV_DB_URL, Settings, load_settings
 from pohang_watch.pipeline import run_ingest
@@ -31,11 +31,11 @@ with Store.open(settings.database.url) as store:
 def test_kill_between_ledger_write_and_send(
     seeds_dir: Path,
     settings: Settings,
-    webhook: WebhookReceiver,
+    webhook: Recorder,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     page = str(seeds_dir / "000_8bb15090ff6ef8e0.txt")
-    env = {**os.environ, ENV_DB_URL: settings.database.url, ENV_APPRISE_URLS: webhook.apprise_url}
+    env = {**os.environ, ENV_DB_URL: settings.database.url, ENV_APPRISE_URLS: webhook.url()}
     killed = subprocess.run(
         [sys.executable, "-c", DIE_AFTER_LEDGER_WRITE, str(settings.config_path), page],
         env=env,
@@ -49,7 +49,7 @@ def test_kill_between_ledger_write_and_send(
     assert enqueued > 0
     assert webhook.requests == [], "the killed process sent nothing"
 
-    monkeypatch.setenv(ENV_APPRISE_URLS, webhook.apprise_url)
+    monkeypatch.setenv(ENV_APPRISE_URLS, webhook.url())
     alerting = load_settings(settings.config_path)
     rerun = run_ingest([page], alerting, run_id="after-crash")
     assert rerun.alerts_enqueued == 0, "the ledger change was committed before the kill"

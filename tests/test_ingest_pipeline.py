@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import WebhookReceiver
+from http_recorder import Recorder
 
 from pohang_watch.config import ENV_APPRISE_URLS, Settings, load_settings
 from pohang_watch.pipeline import run_ingest
@@ -18,9 +18,9 @@ UCL_SEED = "004_12e4369c7011add7.txt"
 
 @pytest.fixture
 def alerting_settings(
-    settings: Settings, webhook: WebhookReceiver, monkeypatch: pytest.MonkeyPatch
+    settings: Settings, webhook: Recorder, monkeypatch: pytest.MonkeyPatch
 ) -> Settings:
-    monkeypatch.setenv(ENV_APPRISE_URLS, webhook.apprise_url)
+    monkeypatch.setenv(ENV_APPRISE_URLS, webhook.url())
     return load_settings(settings.config_path)
 
 
@@ -33,7 +33,7 @@ def folder_with(tmp_path: Path, name: str, files: list[Path]) -> str:
 
 
 def test_alerts_only_for_what_is_new(
-    tmp_path: Path, seeds_dir: Path, alerting_settings: Settings, webhook: WebhookReceiver
+    tmp_path: Path, seeds_dir: Path, alerting_settings: Settings, webhook: Recorder
 ) -> None:
     battery, ucl = seeds_dir / BATTERY_SEED, seeds_dir / UCL_SEED
     both = folder_with(tmp_path, "both", [battery, ucl])
@@ -66,7 +66,7 @@ def test_alerts_only_for_what_is_new(
 
 
 def test_failed_send_stays_pending_and_is_sent_next_run(
-    seeds_dir: Path, alerting_settings: Settings, webhook: WebhookReceiver
+    seeds_dir: Path, alerting_settings: Settings, webhook: Recorder
 ) -> None:
     webhook.status = 500
     failed = run_ingest([str(seeds_dir / BATTERY_SEED)], alerting_settings, run_id="r1")

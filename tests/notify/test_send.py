@@ -7,9 +7,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from http_recorder import Recorder
 from ledger.builders import commitment, extracted, partnership
 
-from notify.conftest import Mailbox, Recorder
+from notify.conftest import Mailbox
 from pohang_watch.config import NotifySettings
 from pohang_watch.errors import ConfigError
 from pohang_watch.notify import Notifier, deliver_pending
@@ -189,3 +190,11 @@ def test_a_failed_send_releases_its_claim_for_the_next_run(
     assert deliver_pending(queued, notifier, max_items_per_message=1).failed == 3
     webhook.status = 200
     assert deliver_pending(queued, notifier, max_items_per_message=1).sent == 3
+
+
+def test_a_misspelt_url_never_reaches_the_logs(caplog: pytest.LogCaptureFixture) -> None:
+    secret = "T000SECRET/B000SECRET/XXXXSECRETTOKEN"
+    with caplog.at_level(logging.DEBUG), pytest.raises(ConfigError) as raised:
+        Notifier.from_settings(NotifySettings(urls=(f"slak://{secret}",)))
+    assert "SECRET" not in caplog.text
+    assert "SECRET" not in str(raised.value)

@@ -1,14 +1,10 @@
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-# The store, ledger and notify tests share builders (ledger/builders.py, store/backends.py);
-# pytest imports these folders as packages but does not put tests/ itself on sys.path.
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from pohang_watch.store import Store
 from store.backends import BACKENDS, NewUrl, new_database_urls
 

@@ -15,7 +15,8 @@ import hashlib
 import logging
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TextIO
 from urllib.parse import urlsplit
@@ -117,7 +118,9 @@ def _url_target(entry: str) -> AppriseTarget:
     target_id = target_id_for(url)
     name = redacted_name(url, target_id)
     instance = apprise.Apprise()
-    if not instance.add(url, tag=sorted(tags) or None):
+    with _apprise_silenced():  # apprise logs an unparseable URL whole, secrets included
+        added = instance.add(url, tag=sorted(tags) or None)
+    if not added:
         raise ConfigError(f"notify.urls: {name} is not a usable apprise URL")
     return AppriseTarget(target_id, name, tags, instance)
 
@@ -139,6 +142,18 @@ def _config_file_targets(path: str) -> list[AppriseTarget]:
     if not targets:
         raise ConfigError(f"{path}: the apprise config file names no usable target")
     return targets
+
+
+@contextmanager
+def _apprise_silenced() -> Iterator[None]:
+    """Apprise's own messages off while it reads URLs; our ConfigError names the target."""
+    apprise_logger = logging.getLogger("apprise")
+    previous = apprise_logger.level
+    apprise_logger.setLevel(logging.CRITICAL + 1)
+    try:
+        yield
+    finally:
+        apprise_logger.setLevel(previous)
 
 
 def _keep_apprise_quiet() -> None:
