@@ -92,7 +92,11 @@ def _ledger_line(report: RunReport) -> str:
 def _delivery_line(delivery: DeliveryReport | None) -> str:
     if delivery is None:
         return "alerts: not sent this run (they stay pending in the outbox)"
-    parts = [f"{t.name}: {t.sent} sent, {t.failed} failed" for t in delivery.targets]
+    parts = [
+        f"{t.name}: {t.sent} sent, {t.failed} failed"
+        + (f", {t.busy} being sent by another run" if t.busy else "")
+        for t in delivery.targets
+    ]
     return "alerts: " + ("; ".join(parts) if parts else "nothing pending")
 
 
