@@ -74,7 +74,8 @@ def _counts_line(report: RunReport) -> str:
     return (
         f"{report.pages_seen} pages read, {report.stored} new articles stored, "
         f"{duplicates} duplicates{f' ({detail})' if detail else ''}, "
-        f"{len(report.not_about_pohang)} not about Pohang, {len(report.errors)} errors"
+        f"{len(report.not_about_pohang)} not about Pohang, "
+        f"{len(report.errors)} error{'' if len(report.errors) == 1 else 's'}"
     )
 
 
