@@ -50,3 +50,14 @@ def test_pure_stages_import_no_io_library(module: str) -> None:
 def test_core_never_imports_prefect() -> None:
     offenders = [p for p in PACKAGE.rglob("*.py") if "prefect" in imported_roots(p)]
     assert offenders == []
+
+
+def test_sources_use_http_but_no_database_alerts_or_prefect() -> None:
+    for path in python_files("sources"):
+        assert not imported_roots(path) & (IO_LIBRARIES - {"httpx"}), path
+
+
+def test_modules_stay_small() -> None:
+    """Split a module before it passes ~400 lines (STYLE.md)."""
+    long = [p.name for p in PACKAGE.rglob("*.py") if len(p.read_text("utf-8").splitlines()) >= 400]
+    assert long == []

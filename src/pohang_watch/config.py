@@ -12,7 +12,7 @@ import os
 import re
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -35,9 +35,49 @@ class DatabaseSettings(_Section):
     )
 
 
+class ListingSettings(_Section):
+    """One live listing page or feed that discovery pages through."""
+
+    url: str
+    kind: Literal["html", "feed"] = "html"
+    max_pages: int = Field(default=5, ge=1, le=1_000)
+    page_parameter: str | None = Field(
+        default=None,
+        description="Query parameter counting pages (e.g. 'page'), used when no rel=next link.",
+    )
+
+
 class SourceSettings(_Section):
     saved_pages: tuple[str, ...] = Field(
         default=(), description="Files or folders read by `ingest` when no --from is given."
+    )
+    listings: tuple[ListingSettings, ...] = Field(
+        default=(), description="Live listing pages and feeds read by `ingest` without --from."
+    )
+
+
+class FetchSettings(_Section):
+    """Politeness and safety limits of every HTTP request pohang-watch makes."""
+
+    user_agent: str = "pohang-watch/0.1 (news monitor; +mailto:pohang-watch@example.org)"
+    allowed_hosts: tuple[str, ...] = Field(
+        default=("asiae.co.kr",), description="Domains fetched, each with its subdomains."
+    )
+    delay_seconds: float = Field(default=2.0, ge=0.0, description="Between starts, per host.")
+    timeout_seconds: float = Field(default=20.0, gt=0.0)
+    max_retries: int = Field(default=3, ge=0, le=10)
+    backoff_seconds: float = Field(default=1.0, ge=0.0, description="First retry's base wait.")
+    max_wait_seconds: float = Field(
+        default=120.0, ge=0.0, description="Longest Retry-After (or Crawl-delay) obeyed."
+    )
+    max_redirects: int = Field(default=5, ge=0, le=20)
+    max_response_bytes: int = Field(default=5_000_000, ge=1_000)
+    html_content_types: tuple[str, ...] = ("text/html", "application/xhtml+xml")
+    feed_content_types: tuple[str, ...] = (
+        "application/rss+xml",
+        "application/atom+xml",
+        "application/xml",
+        "text/xml",
     )
 
 
@@ -137,6 +177,7 @@ class PipelineSettings(_Section):
 class Settings(_Section):
     database: DatabaseSettings = DatabaseSettings()
     sources: SourceSettings = SourceSettings()
+    fetch: FetchSettings = FetchSettings()
     parse: ParseSettings = ParseSettings()
     relevance: RelevanceSettings = RelevanceSettings()
     extract: ExtractSettings = ExtractSettings()
