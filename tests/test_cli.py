@@ -140,3 +140,31 @@ def test_extract_survives_hostile_metadata_and_goes_on(
     assert "\ufffd" in str(page["article"]["title"]), "a lone surrogate is replaced, not fatal"
     assert page["article"]["published_at"] is None, "year 1 is no publication date"
     assert result["source"] == str(seed)
+
+
+def test_ingest_without_any_source_says_what_to_set(
+    settings: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--config", str(settings.config_path), "ingest"]) == 2
+    err = capsys.readouterr().err
+    assert "[[sources.listings]]" in err
+    assert "sources.saved_pages" in err
+
+
+def test_backfill_refuses_a_reversed_range_before_starting(
+    settings: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["backfill", "--since", "2025-06-30", "--until", "2025-01-01", "--from", "x"]
+    assert main(["--config", str(settings.config_path), *args]) == 2
+    assert "before it starts" in capsys.readouterr().err
+
+
+def test_backfill_and_reparse_help_name_their_options(capsys: pytest.CaptureFixture[str]) -> None:
+    for command, options in (
+        ("backfill", ["--since", "--until", "--from", "--listing", "--alerts"]),
+        ("reparse", ["--since", "--alerts"]),
+    ):
+        with pytest.raises(SystemExit):
+            main([command, "--help"])
+        out = capsys.readouterr().out
+        assert all(option in out for option in options), (command, out)

@@ -13,12 +13,14 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from datetime import date, datetime
 from typing import Any
 
 from pohang_watch.config import Settings, load_settings
 from pohang_watch.errors import ConfigError, PohangWatchError
 from pohang_watch.export import error_to_json, extracted_to_json, ledger_entry_to_json
-from pohang_watch.pipeline import analyse_source, page_error
+from pohang_watch.parse.article_ids import KST
+from pohang_watch.pipeline import DateWindow, analyse_source, page_error, plan_sources
 from pohang_watch.report import render_text
 from pohang_watch.sources.saved_pages import list_saved_pages
 from pohang_watch.store import Store
@@ -69,22 +71,60 @@ def _print_result(
             print(f"  {item['kind']:<11} {who}: {item['what']}{year} [{item['status']}]")
 
 
+def _prefect_quietly() -> None:
+    """Prefect's usage analytics are opt-in here; the setting must precede Prefect's import."""
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+
+
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
-    """Run the pohang-ingest Prefect flow on saved pages.
+    """Run the pohang-ingest Prefect flow on saved pages or the live site.
 
     A page that fails is data in the run report, not a failed run: a scheduled ingest must not
     turn red for ever because one saved page in its folder is corrupt.
     """
-    inputs = args.from_paths or list(settings.sources.saved_pages)
-    if not inputs:
-        raise ConfigError(
-            "nothing to ingest: pass --from PATH or set sources.saved_pages in the config file"
-        )
-    # Prefect's usage analytics are opt-in here; the setting must precede Prefect's import.
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    plan_sources(settings, args.from_paths or [], args.listings or [])  # fails before Prefect
+    _prefect_quietly()
     from flows.ingest import ingest_flow  # Prefect is imported only by the flows package
 
-    report = ingest_flow(paths=inputs, send_alerts=not args.no_send, config=args.config)
+    report = ingest_flow(
+        paths=args.from_paths,
+        send_alerts=not args.no_send,
+        config=args.config,
+        listings=args.listings,
+    )
+    print(render_text(report))
+    return 0
+
+
+def _today_in_korea() -> date:
+    return datetime.now(KST).date()
+
+
+def cmd_backfill(args: argparse.Namespace, settings: Settings) -> int:
+    """Run the pohang-backfill flow over a range of publication dates."""
+    until = args.until or _today_in_korea()
+    DateWindow(args.since, until)  # a reversed range fails here, before Prefect starts
+    plan_sources(settings, args.from_paths or [], args.listings or [])
+    _prefect_quietly()
+    from flows.backfill import DateRange, backfill_flow
+
+    report = backfill_flow(
+        dates=DateRange(start=args.since, end=until),
+        alerts=args.alerts,
+        paths=args.from_paths,
+        listings=args.listings,
+        config=args.config,
+    )
+    print(render_text(report))
+    return 0
+
+
+def cmd_reparse(args: argparse.Namespace, settings: Settings) -> int:
+    """Run the pohang-reparse flow: rebuild articles and the ledger from what is stored."""
+    _prefect_quietly()
+    from flows.reparse import reparse_flow
+
+    report = reparse_flow(since=args.since, alerts=args.alerts, config=args.config)
     print(render_text(report))
     return 0
 
@@ -106,6 +146,41 @@ def cmd_ledger(args: argparse.Namespace, settings: Settings) -> int:
                 f"{who}: {entry.what}{year}  [first: {entry.first_seen}]"
             )
     return 0
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def _add_source_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--from",
+        dest="from_paths",
+        action="append",
+        metavar="PATH",
+        help="saved pages to read, files or folders (repeatable); replaces the configured sources",
+    )
+    command.add_argument(
+        "--listing",
+        dest="listings",
+        action="append",
+        metavar="URL",
+        help="live listing page or feed to read (repeatable), its host allowed for this run; "
+        "replaces the configured sources",
+    )
+
+
+def _add_alerts_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--alerts",
+        choices=["summary", "none", "each"],
+        default="summary",
+        help="summary (default): one message with counts and the first new items; none: "
+        "record only; each: alert item by item, like ingest",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -130,21 +205,44 @@ def build_parser() -> argparse.ArgumentParser:
     ingest = commands.add_parser(
         "ingest",
         help="run the pohang-ingest flow: store new articles, update the ledger, send alerts",
-        description="Run the pohang-ingest Prefect flow over saved pages.",
+        description="Run the pohang-ingest Prefect flow: without --from or --listing on the "
+        "configured sources (the live site's listings and/or saved pages).",
     )
-    ingest.add_argument(
-        "--from",
-        dest="from_paths",
-        action="append",
-        metavar="PATH",
-        help="saved pages to read (repeatable); default: sources.saved_pages from the config",
-    )
+    _add_source_options(ingest)
     ingest.add_argument(
         "--no-send",
         action="store_true",
         help="record alerts in the outbox without sending them (the next run sends them)",
     )
     ingest.set_defaults(handler=cmd_ingest)
+
+    backfill = commands.add_parser(
+        "backfill",
+        help="run the pohang-backfill flow: record a range of publication dates, one summary",
+        description="Run the pohang-backfill Prefect flow: walk back through the live listings "
+        "until --since (or read saved pages, keeping those published in the range; undated "
+        "pages are kept and counted), record what is found and send one summary message.",
+    )
+    backfill.add_argument("--since", type=_date, required=True, metavar="DATE", help="first day")
+    backfill.add_argument(
+        "--until", type=_date, metavar="DATE", help="last day, included (default: today in Korea)"
+    )
+    _add_source_options(backfill)
+    _add_alerts_option(backfill)
+    backfill.set_defaults(handler=cmd_backfill)
+
+    reparse = commands.add_parser(
+        "reparse",
+        help="run the pohang-reparse flow: re-parse the raw archive, re-extract stored articles",
+        description="Run the pohang-reparse Prefect flow after a parser or extractor change: "
+        "parse archived pages and re-extract stored articles again, rewrite them in place and "
+        "update the ledger, without fetching and without re-alerting what was alerted.",
+    )
+    reparse.add_argument(
+        "--since", type=_date, metavar="DATE", help="only pages fetched or stored from this day"
+    )
+    _add_alerts_option(reparse)
+    reparse.set_defaults(handler=cmd_reparse)
 
     ledger = commands.add_parser(
         "ledger",

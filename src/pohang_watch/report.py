@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from pohang_watch.ledger import ChangeType, LedgerChange
@@ -21,6 +21,16 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True, slots=True)
+class DiscoveryCounts:
+    """What the live listings gave: pages read, unchanged (304), and article pages fetched."""
+
+    listing_pages: int = 0
+    not_modified: int = 0
+    articles_found: int = 0
+    articles_fetched: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class RunReport:
     pages_seen: int
     stored: int
@@ -30,6 +40,12 @@ class RunReport:
     changes: tuple[LedgerChange, ...]
     alerts_enqueued: int
     delivery: DeliveryReport | None
+    flow: str = "pohang-ingest"
+    discovery: DiscoveryCounts | None = None  # None: no live listing was read
+    skipped: dict[str, int] = field(default_factory=dict)  # reason → pages left out
+    undated: int = 0  # kept by a date range although their date is unknown
+    updated: int = 0  # stored articles rewritten in place (reparse)
+    summary: DeliveryReport | None = None  # the one message a backfill or reparse sends
 
     def changes_of(self, change: ChangeType) -> list[LedgerChange]:
         return [c for c in self.changes if c.change is change]
@@ -42,12 +58,21 @@ def summarise_run(
     batches: Sequence[ProcessedBatch],
     outcomes: Sequence[RecordOutcome],
     delivery: DeliveryReport | None,
+    flow: str = "pohang-ingest",
+    discovery: DiscoveryCounts | None = None,
+    skipped: dict[str, int] | None = None,
+    undated: int = 0,
 ) -> RunReport:
     """Fold per-batch results into one report."""
     duplicates: Counter[str] = Counter()
     for outcome in outcomes:
         duplicates.update(outcome.duplicates)
     return RunReport(
+        flow=flow,
+        discovery=discovery,
+        skipped=dict(skipped or {}),
+        undated=undated,
+        updated=sum(o.updated for o in outcomes),
         pages_seen=pages_seen,
         stored=sum(o.stored for o in outcomes),
         not_about_pohang=tuple(a.source for b in batches for a in b.not_about_pohang),
@@ -68,26 +93,31 @@ def describe_item(item: Item) -> str:
     return f"{parties}: {item.partnership_kind} — {item.what}{year} [{item.status}]"
 
 
-def _counts_line(report: RunReport) -> str:
+def counts_line(report: RunReport) -> str:
+    """Pages read, stored, duplicate, off-topic and failed, in one line."""
     duplicates = sum(report.duplicates.values())
     detail = ", ".join(f"{k} {v}" for k, v in sorted(report.duplicates.items()))
+    rewritten = f"{report.updated} stored articles re-extracted, " if report.updated else ""
     return (
-        f"{report.pages_seen} pages read, {report.stored} new articles stored, "
+        f"{report.pages_seen} pages read, {rewritten}{report.stored} new articles stored, "
         f"{duplicates} duplicates{f' ({detail})' if detail else ''}, "
         f"{len(report.not_about_pohang)} not about Pohang, "
         f"{len(report.errors)} error{'' if len(report.errors) == 1 else 's'}"
     )
 
 
-def _ledger_line(report: RunReport) -> str:
+def ledger_counts(report: RunReport) -> str:
+    """How many ledger items were new, updated and restated."""
     new, updated, restated = (
         len(report.changes_of(kind))
         for kind in (ChangeType.NEW, ChangeType.UPDATED, ChangeType.RESTATED)
     )
-    return (
-        f"ledger: {new} new, {updated} updated, {restated} restated; "
-        f"{report.alerts_enqueued} alerts enqueued"
-    )
+    return f"ledger: {new} new, {updated} updated, {restated} restated"
+
+
+def ledger_line(report: RunReport) -> str:
+    """The ledger counts and how many alerts were queued."""
+    return f"{ledger_counts(report)}; {report.alerts_enqueued} alerts enqueued"
 
 
 def _delivery_line(delivery: DeliveryReport | None) -> str:
@@ -101,11 +131,32 @@ def _delivery_line(delivery: DeliveryReport | None) -> str:
     return "alerts: " + ("; ".join(parts) if parts else "nothing pending")
 
 
+def _source_lines(report: RunReport) -> list[str]:
+    """Listing pages and article pages of a live run, pages left out, undated pages kept."""
+    lines = []
+    if found := report.discovery:
+        lines.append(
+            f"listings: {found.listing_pages} pages read, {found.not_modified} not modified; "
+            f"{found.articles_found} new articles found, {found.articles_fetched} fetched"
+        )
+    if report.skipped:
+        detail = ", ".join(f"{reason} {n}" for reason, n in sorted(report.skipped.items()))
+        lines.append(f"skipped: {detail}")
+    if report.undated:
+        lines.append(f"undated pages kept: {report.undated}")
+    return lines
+
+
+def _summary_line(summary: DeliveryReport) -> str:
+    parts = [f"{t.name}: {'sent' if t.sent else 'failed'}" for t in summary.targets]
+    return "summary message: " + ("; ".join(parts) if parts else "no target takes summaries")
+
+
 def render_text(report: RunReport) -> str:
     """The plain-text summary the CLI prints after a run."""
-    lines = [_counts_line(report)]
+    lines = [counts_line(report), *_source_lines(report)]
     lines += [f"  error  {e.source} ({e.stage}): {e.message}" for e in report.errors]
-    lines.append(_ledger_line(report))
+    lines.append(ledger_line(report))
     for change in report.changes:
         if change.change is not ChangeType.RESTATED:
             lines.append(
@@ -115,6 +166,9 @@ def render_text(report: RunReport) -> str:
     lines.append(_delivery_line(report.delivery))
     if report.delivery:
         lines += [f"  failed {t.name}: {t.error}" for t in report.delivery.targets if t.error]
+    if report.summary:
+        lines.append(_summary_line(report.summary))
+        lines += [f"  failed {t.name}: {t.error}" for t in report.summary.targets if t.error]
     return "\n".join(lines)
 
 
@@ -129,7 +183,9 @@ def _md(text: str) -> str:
 
 def render_markdown(report: RunReport) -> str:
     """The run summary published as a Prefect artifact."""
-    lines = ["# pohang-ingest run", "", _counts_line(report), "", _ledger_line(report), ""]
+    lines = [f"# {report.flow} run", "", counts_line(report), ""]
+    lines += [line for text in _source_lines(report) for line in (_md(text), "")]
+    lines += [ledger_line(report), ""]
     if report.errors:
         lines += ["## Errors", "", "| page | stage | error |", "|---|---|---|"]
         lines += [f"| {_md(e.source)} | {e.stage} | {_md(e.message)} |" for e in report.errors]
@@ -150,4 +206,6 @@ def render_markdown(report: RunReport) -> str:
             lines.append(f"  - > {_md(change.item.evidence)}")
         lines.append("")
     lines.append(_delivery_line(report.delivery))
+    if report.summary:
+        lines += ["", _md(_summary_line(report.summary))]
     return "\n".join(lines)

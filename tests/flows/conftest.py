@@ -7,9 +7,10 @@ and heartbeats off (each flow call would otherwise wait ~1 s on the heartbeat th
 
 from __future__ import annotations
 
+import asyncio
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 
@@ -27,3 +28,21 @@ def prefect_harness() -> Iterator[None]:
 
     with prefect_test_harness(), temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
         yield
+
+
+async def _latest_markdown(key: str) -> str:
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+
+    async with get_client() as client:
+        artifacts = await client.read_artifacts(
+            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=[key]))
+        )
+    latest = max(artifacts, key=lambda a: a.created)  # type: ignore[arg-type, return-value]
+    return str(latest.data)
+
+
+@pytest.fixture
+def latest_artifact() -> Callable[[str], str]:
+    """The markdown of the newest artifact with this key (a flow's run report)."""
+    return lambda key: asyncio.run(_latest_markdown(key))

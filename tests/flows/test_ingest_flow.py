@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -14,20 +14,11 @@ from pohang_watch.config import Settings
 pytestmark = [pytest.mark.prefect, pytest.mark.usefixtures("prefect_harness")]
 
 
-async def latest_report_markdown() -> str:
-    from prefect.client.orchestration import get_client
-    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
-
-    async with get_client() as client:
-        artifacts = await client.read_artifacts(
-            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["pohang-ingest-report"]))
-        )
-    latest = max(artifacts, key=lambda a: a.created)  # type: ignore[arg-type, return-value]
-    return str(latest.data)
-
-
 def test_cli_ingest_runs_the_flow_and_reruns_quietly(
-    samples_dir: Path, settings: Settings, capsys: pytest.CaptureFixture[str]
+    samples_dir: Path,
+    settings: Settings,
+    capsys: pytest.CaptureFixture[str],
+    latest_artifact: Callable[[str], str],
 ) -> None:
     config = ["--config", str(settings.config_path)]
     # samples/ holds one corrupt page on purpose: it is reported and the run completes.
@@ -35,7 +26,7 @@ def test_cli_ingest_runs_the_flow_and_reruns_quietly(
     first = capsys.readouterr().out
     assert re.search(r"[1-9]\d* alerts enqueued", first), first
     assert "corrupt" in first, "the malformed sample is reported by name"
-    markdown = asyncio.run(latest_report_markdown())
+    markdown = latest_artifact("pohang-ingest-report")
     assert "# pohang-ingest run" in markdown
     assert "NEW" in markdown
 

@@ -20,6 +20,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+import httpx
+
 # Article ids: publication time in KST, then five more digits (DESIGN §3).
 NEW = ["2025061109300100001", "2025061108150200002", "2025061107000300003"]
 MIDDLE = ["2025060916450400004", "2025060910200500005"]
@@ -84,6 +86,68 @@ FEED = f"""<?xml version="1.0" encoding="UTF-8"?>
 ROBOTS = "User-agent: *\nDisallow: /private/\nAllow: /\n"
 KOREAN_SENTENCE = "포항시는 새 배터리 연구소의 문을 열었다."
 ARTICLE = "<html><head><title>{0}</title></head><body><h1>{0}</h1><p>Body of {0}.</p></body></html>"
+
+
+# The live pipeline: every listed article served under its canonical path, about Pohang and
+# naming one commitment and one partnership of its own, so each article adds ledger items.
+ALL_ARTICLES = [FEED_ONLY, *NEW, *MIDDLE, *OLD]
+FACILITIES = [
+    "battery recycling centre",
+    "hydrogen testing centre",
+    "bio health campus",
+    "secondary battery academy",
+    "carbon capture pilot plant",
+    "marine robotics institute",
+    "smart port logistics hub",
+    "steel heritage museum",
+]
+# Article pages that misbehave, each in its own way, named by a listing of their own.
+TROUBLED = {
+    "2025061005000000011": "server errors on every try",
+    "2025061005000000012": "oversized",
+    "2025061005000000013": "binary",
+    "2025061005000000014": "redirects to a foreign host",
+    "2025061005000000015": "wrong charset",
+    "2025061005000000016": "too slow",
+    "2025061005000000017": "gone",
+}
+
+
+def article_page(article_id: str) -> str:
+    """A plain article page with the standard metadata, as the paper would serve it."""
+    n = ALL_ARTICLES.index(article_id)
+    facility, year = FACILITIES[n], 2027 + n % 4
+    published = article_id[:4] + "-" + article_id[4:6] + "-" + article_id[6:8]
+    published += f"T{article_id[8:10]}:{article_id[10:12]}:{article_id[12:14]}+09:00"
+    return (
+        f"<!doctype html><html><head><title>Pohang {facility}</title>"
+        f'<link rel="canonical" href="https://www.asiae.co.kr/en/article/{article_id}">'
+        f'<meta property="article:published_time" content="{published}"></head><body><article>'
+        f"<h1>Pohang to build a {facility}</h1>"
+        f"<p>Pohang City announced that it plans to build a {facility} in the Yeongil Bay "
+        f"industrial complex by {year}.</p>"
+        f"<p>Pohang City also signed a memorandum of understanding with Fixture Partner {n} Co. "
+        f"to cooperate on the {facility}.</p></article></body></html>"
+    )
+
+
+class PaperHostsToSite(httpx.BaseTransport):
+    """Sends requests for the paper's hosts (any *.asiae.co.kr) to the fixture site over a real
+    socket, as if DNS pointed there; every other request goes where it says."""
+
+    def __init__(self, site: FixtureSite) -> None:
+        self._site = site
+        self._inner = httpx.HTTPTransport()
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if request.url.host == "asiae.co.kr" or request.url.host.endswith(".asiae.co.kr"):
+            port = self._site.site.server_address[1]
+            request.url = request.url.copy_with(scheme="http", host="127.0.0.1", port=port)
+            request.headers["Host"] = f"127.0.0.1:{port}"
+        return self._inner.handle_request(request)
+
+    def close(self) -> None:
+        self._inner.close()
 
 
 @dataclass(frozen=True)
@@ -201,7 +265,7 @@ def _routes(site: FixtureSite) -> dict[str, Callable[[BaseHTTPRequestHandler, st
         return lambda handler, query: (status, headers, body)
 
     euc_kr = ARTICLE.format(KOREAN_SENTENCE).encode("euc-kr")
-    return {
+    return _article_routes(site, fixed, slow) | {
         "/robots.txt": fixed(200, {"Content-Type": "text/plain"}, ROBOTS.encode()),
         "/en/list": listing,
         "/en/paged": paged,
@@ -234,7 +298,34 @@ def _routes(site: FixtureSite) -> dict[str, Callable[[BaseHTTPRequestHandler, st
             euc_kr.replace(b"<head>", b'<head><meta charset="euc-kr">'),
         ),
         "/gone": fixed(404, html, b"<p>gone</p>"),
+        "/en/troubled": fixed(
+            200,
+            html,
+            _listing(
+                "Troubled", [f"https://www.asiae.co.kr/en/article/{aid}" for aid in TROUBLED]
+            ).encode(),
+        ),
     }
+
+
+def _article_routes(site: FixtureSite, fixed: Any, slow: Any) -> dict[str, Any]:
+    """Canonical article paths: the good articles, and the troubled ones in TROUBLED order."""
+    html = {"Content-Type": "text/html; charset=utf-8"}
+    routes = {
+        f"/en/article/{aid}": fixed(200, html, article_page(aid).encode()) for aid in ALL_ARTICLES
+    }
+    garbage = bytes(0x80 + (i * 37) % 120 for i in range(3000))
+    bad = [
+        fixed(503, html, b"<p>down</p>"),
+        fixed(200, html, b"<p>" + b"x" * 300_000 + b"</p>"),
+        fixed(200, {"Content-Type": "image/png"}, b"\x89PNG\r\n\x1a\n" + b"\0" * 64),
+        fixed(302, {"Location": f"{site.foreign_base}/en/article/{NEW[0]}"}),
+        fixed(200, html, b"<html><body><p>" + garbage + b"</p></body></html>"),
+        slow,
+        fixed(404, html, b"<p>gone</p>"),
+    ]
+    routes |= {f"/en/article/{aid}": route for aid, route in zip(TROUBLED, bad, strict=True)}
+    return routes
 
 
 def _handler_class(site: FixtureSite) -> type[BaseHTTPRequestHandler]:

@@ -43,7 +43,10 @@ def _recorded(url: str) -> list[tuple[Any, ...]]:
 def test_migrations_are_recorded_and_not_rerun(store_url: str) -> None:
     Store.open(store_url).close()
     first = _recorded(store_url)
-    assert [(version, name) for version, name, _ in first] == [(1, "initial tables")]
+    assert [(version, name) for version, name, _ in first] == [
+        (1, "initial tables"),
+        (2, "raw archive and listing validators"),
+    ]
     Store.open(store_url).close()
     assert _recorded(store_url) == first
 
@@ -54,13 +57,13 @@ def _add_watchlist(conn: Connection) -> None:
 
 def test_a_new_migration_applies_once_on_an_existing_database(store_url: str) -> None:
     Store.open(store_url).close()
-    later = (*MIGRATIONS, Migration(2, "add watchlist", _add_watchlist))
+    later = (*MIGRATIONS, Migration(99, "add watchlist", _add_watchlist))
     engine = _engine(store_url)
     with engine.begin() as conn:
-        assert migrate(conn, later) == [2]
+        assert migrate(conn, later) == [99]
     with engine.begin() as conn:
         assert migrate(conn, later) == []
-        assert applied_versions(conn) == [1, 2]
+        assert applied_versions(conn) == [1, 2, 99]
     assert "watchlist" in inspect(engine).get_table_names()
     engine.dispose()
 
@@ -71,11 +74,11 @@ def test_a_database_from_a_newer_program_is_refused(store_url: str) -> None:
     with engine.begin() as conn:
         conn.execute(
             insert(schema_migrations).values(
-                version=99, name="future", applied_at=datetime.now(UTC)
+                version=999, name="future", applied_at=datetime.now(UTC)
             )
         )
     engine.dispose()
-    with pytest.raises(StoreError, match=r"versions \[99\]"):
+    with pytest.raises(StoreError, match=r"versions \[999\]"):
         Store.open(store_url)
 
 

@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from pohang_watch.ledger import Alert, ChangeType
+from pohang_watch.ledger import Alert, ChangeType, LedgerChange, alert_for
 from pohang_watch.models import ItemKind
 
 MAX_TITLE_CHARS = 150
@@ -127,3 +127,22 @@ def pack_messages(alerts: Sequence[Alert], max_items: int) -> list[tuple[Message
         groups[-1].append(alert)
         used += size
     return [(render_alerts(group), len(group)) for group in groups]
+
+
+def render_summary(title: str, counts: Sequence[str], changes: Sequence[LedgerChange]) -> Message:
+    """One message for a run that must not send an alert per item (a backfill, a reparse):
+    the counts, then as many of the NEW and UPDATED items as fit, and how many more there are."""
+    alerted = [c for c in changes if c.change is not ChangeType.RESTATED]
+    blocks = [_clean(line, 300) for line in counts]
+    used = sum(len(block) + 1 for block in blocks)
+    shown = 0
+    for change in alerted:
+        block = render_alert(alert_for(change))
+        if used + len(block) + 80 > MAX_BODY_CHARS:
+            break
+        blocks.append(block)
+        used += len(block) + 2
+        shown += 1
+    if shown < len(alerted):
+        blocks.append(f"… and {len(alerted) - shown} more (see `pohang-watch ledger`)")
+    return Message(title=shorten(_clean(title), MAX_TITLE_CHARS), body="\n\n".join(blocks))

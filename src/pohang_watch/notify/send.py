@@ -33,6 +33,8 @@ from pohang_watch.store import Claim, Store
 logger = logging.getLogger(__name__)
 
 CONSOLE_TARGET_ID = "console"
+# Summaries go to targets taking any kind of item, or tagged for digests.
+SUMMARY_TAGS = ("digest", *(kind.value for kind in ItemKind))
 # "commitment,ops=slack://…": tags before the first "=", as long as a URL scheme follows it.
 _TAGGED_URL = re.compile(r"^\s*([\w-]+(?:\s*,\s*[\w-]+)*)\s*=\s*(?=[A-Za-z][\w+.-]*://)")
 
@@ -258,3 +260,24 @@ def deliver_pending(store: Store, notifier: Notifier, max_items_per_message: int
     return DeliveryReport(
         tuple(_deliver_to(store, target, max_items_per_message) for target in notifier.targets)
     )
+
+
+def send_summary(notifier: Notifier, message: Message) -> DeliveryReport:
+    """Send one summary message to every target that takes items or digests, each checked
+    the way alerts are (a target that fails is reported; the others still get it).
+
+    Summaries are not outbox rows: they describe a run, not a ledger change, so a failed one
+    is reported in the run and not retried.
+    """
+    reports = []
+    for target in notifier.targets:
+        if not any(routes(target, tag) for tag in SUMMARY_TAGS):
+            continue
+        try:
+            target.send(message)
+        except NotifyError as exc:
+            logger.warning("sending the summary failed: %s", exc)
+            reports.append(TargetReport(target.target_id, target.name, failed=1, error=str(exc)))
+            continue
+        reports.append(TargetReport(target.target_id, target.name, sent=1))
+    return DeliveryReport(tuple(reports))

@@ -126,7 +126,7 @@ def _article_row(extracted: ExtractedArticle, source_run: str, now: datetime) ->
     }
 
 
-def _remember_urls(conn: Connection, urls: Sequence[tuple[Article, int]]) -> None:
+def remember_urls(conn: Connection, urls: Sequence[tuple[Article, int]]) -> None:
     """Map each URL to its article; a URL already known keeps the article it first named.
 
     Canonical URLs go first, so an article's own URL wins over another page's passing mention.
@@ -160,7 +160,7 @@ def store_articles(
     )
     for extracted in new:
         index.add(extracted.article, pks[extracted.article.content_hash])
-    _remember_urls(
+    remember_urls(
         conn,
         [
             (e.article, index.resolve(e.article, reason) if reason else pks[e.article.content_hash])

@@ -170,7 +170,7 @@ def _mention_row(
     }
 
 
-def _count_mentions(conn: Connection, entry_pks: Iterable[int]) -> None:
+def count_mentions(conn: Connection, entry_pks: Iterable[int]) -> None:
     """Set `mentions` to the number of distinct articles that stated each entry."""
     count = (
         select(func.count())
@@ -209,7 +209,7 @@ def apply_changes(
     if mention_rows:
         # One article states an entry once, whatever it repeats.
         conn.execute(dialect_insert(conn, mentions).on_conflict_do_nothing(), mention_rows)
-    _count_mentions(conn, entry_pks.values())
+    count_mentions(conn, entry_pks.values())
     return entry_pks
 
 

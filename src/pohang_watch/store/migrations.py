@@ -23,6 +23,7 @@ from sqlalchemy import (
     Float,
     ForeignKey,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -173,7 +174,40 @@ def _create_initial_tables(conn: Connection) -> None:
         table.create(conn)
 
 
-MIGRATIONS: tuple[Migration, ...] = (Migration(1, "initial tables", _create_initial_tables),)
+def _create_archive_tables(conn: Connection) -> None:
+    """Version 2: the raw archive of fetched article pages and listing validators."""
+    meta = MetaData()
+    tables = [
+        Table(
+            "raw_pages",
+            meta,
+            Column("id", Integer, primary_key=True),
+            Column("url", Text, nullable=False, unique=True),
+            Column("final_url", Text, nullable=False),
+            Column("article_id", String(32), index=True),
+            Column("status", Integer, nullable=False),
+            Column("headers", JSON, nullable=False),
+            Column("fetched_at", DateTime(timezone=True), nullable=False, index=True),
+            Column("sha256", String(64), nullable=False),
+            Column("content", LargeBinary, nullable=False),
+        ),
+        Table(
+            "listing_validators",
+            meta,
+            Column("url", Text, primary_key=True),
+            Column("etag", Text),
+            Column("last_modified", Text),
+            Column("updated_at", DateTime(timezone=True), nullable=False),
+        ),
+    ]
+    for table in tables:
+        table.create(conn)
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "initial tables", _create_initial_tables),
+    Migration(2, "raw archive and listing validators", _create_archive_tables),
+)
 
 
 def applied_versions(conn: Connection) -> list[int]:

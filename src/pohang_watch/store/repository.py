@@ -7,7 +7,8 @@ nothing. SQLAlchemy errors become `StoreError` in one place, `_database_errors`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -21,6 +22,17 @@ from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from pohang_watch.errors import StoreError
 from pohang_watch.ledger import Alert, LedgerChange, LedgerEntry, OutboxAlert, diff_items, item_key
 from pohang_watch.models import ExtractedArticle
+from pohang_watch.sources.http import FetchedPage, Validators
+from pohang_watch.store.archive import (
+    ArchivedPage,
+    StoredArticle,
+    get_validators,
+    known_ids,
+    page_chunk,
+    put_validators,
+    unarchived_article_chunk,
+    upsert_pages,
+)
 from pohang_watch.store.corpus import chunks, store_articles
 from pohang_watch.store.delivery_rows import (
     CLAIM_LEASE,
@@ -34,11 +46,13 @@ from pohang_watch.store.delivery_rows import (
 from pohang_watch.store.engine import create_store_engine, writer
 from pohang_watch.store.ledger_rows import (
     apply_changes,
+    count_mentions,
     enqueue_alerts,
     entry_from_row,
     load_entries,
 )
 from pohang_watch.store.migrations import migrate
+from pohang_watch.store.reparse_rows import rewrite_articles
 from pohang_watch.store.schema import articles, deliveries, ledger_entries, outbox
 
 _MAX_ERROR_CHARS = 1000
@@ -52,6 +66,7 @@ class RecordOutcome:
     duplicates: dict[str, int]  # DuplicateReason value → count
     changes: tuple[LedgerChange, ...]
     alerts_enqueued: int
+    updated: int = 0  # stored articles rewritten in place (reparse)
 
 
 def _shown_url(url: str) -> str:
@@ -133,17 +148,83 @@ class Store:
         now = datetime.now(UTC)
         with self._write("cannot record the batch") as conn:
             corpus = store_articles(conn, extracted, source_run=source_run, now=now)
-            mentioned = [(e, item) for e in corpus.new for item in e.items]
-            known = load_entries(conn, (item_key(item) for _, item in mentioned))
-            changes = diff_items(mentioned, known, seen_at=now)
-            entry_pks = apply_changes(conn, changes, corpus.pks, now)
-            enqueued = enqueue_alerts(conn, changes, entry_pks, now) if enqueue else 0
+            changes, enqueued = _record_items(conn, corpus.new, corpus.pks, now, enqueue)
         return RecordOutcome(
             stored=len(corpus.new),
             duplicates=corpus.duplicates,
             changes=tuple(changes),
             alerts_enqueued=enqueued,
         )
+
+    def reparse_articles(
+        self,
+        extracted: Sequence[ExtractedArticle],
+        *,
+        source_run: str,
+        enqueue: bool = False,
+    ) -> RecordOutcome:
+        """Rewrite stored articles in place with a new parse or extraction, replacing their
+        mentions; articles not stored yet (and about Pohang) are stored as by `record_articles`.
+
+        Items already in the ledger come back RESTATED (no alert) unless the new reading
+        changed their status, target or amount; with `enqueue=False` nothing is queued.
+        """
+        now = datetime.now(UTC)
+        with self._write("cannot record the reparsed batch") as conn:
+            rewrite = rewrite_articles(conn, extracted)
+            corpus = store_articles(conn, rewrite.fresh, source_run=source_run, now=now)
+            recorded = [*rewrite.about, *corpus.new]
+            pks = rewrite.pks | corpus.pks
+            changes, enqueued = _record_items(conn, recorded, pks, now, enqueue)
+            count_mentions(conn, rewrite.stale_entries)
+        return RecordOutcome(
+            stored=len(corpus.new),
+            duplicates=dict(rewrite.duplicates + Counter(corpus.duplicates)),
+            changes=tuple(changes),
+            alerts_enqueued=enqueued,
+            updated=len(rewrite.pks),
+        )
+
+    def archive_pages(self, pages: Sequence[FetchedPage]) -> None:
+        """Keep fetched article pages (compressed); a page fetched again replaces its row."""
+        with self._write("cannot archive fetched pages") as conn:
+            upsert_pages(conn, pages)
+
+    def archived_pages(self, since: datetime | None = None) -> Iterator[ArchivedPage]:
+        """Archived pages fetched at or after `since`, oldest first, read a chunk at a time."""
+        after = 0
+        while True:
+            with self._read("cannot read the raw archive") as conn:
+                chunk = page_chunk(conn, after, since)
+            if not chunk:
+                return
+            yield from chunk
+            after = chunk[-1].id
+
+    def unarchived_articles(self, since: datetime | None = None) -> Iterator[StoredArticle]:
+        """Stored articles with no archived page (from saved pages), first seen at or after
+        `since`, a chunk at a time."""
+        after = 0
+        while True:
+            with self._read("cannot read articles") as conn:
+                chunk = unarchived_article_chunk(conn, after, since)
+            if not chunk:
+                return
+            yield from chunk
+            after = chunk[-1].pk
+
+    def known_article_ids(self, ids: Iterable[str]) -> set[str]:
+        """Which of these article ids are stored or already fetched (discovery's `is_known`)."""
+        with self._read("cannot look up article ids") as conn:
+            return known_ids(conn, ids)
+
+    def listing_validators(self, url: str) -> Validators | None:
+        with self._read("cannot read listing validators") as conn:
+            return get_validators(conn, url)
+
+    def save_listing_validators(self, url: str, validators: Validators) -> None:
+        with self._write("cannot save listing validators") as conn:
+            put_validators(conn, url, validators, datetime.now(UTC))
 
     def ledger_entries(self) -> list[LedgerEntry]:
         """Every entry, in the order first seen."""
@@ -235,6 +316,35 @@ class Store:
         outcome = {"sent_at": None, "last_error": error[:_MAX_ERROR_CHARS]}
         with self._write("cannot record a delivery") as conn:
             record_attempt(conn, alert_ids, target_id, datetime.now(UTC), outcome)
+
+
+class StoredValidatorCache:
+    """Listing validators kept in the database: `sources.discovery.ValidatorCache`."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def get(self, url: str) -> Validators | None:
+        return self._store.listing_validators(url)
+
+    def put(self, url: str, validators: Validators) -> None:
+        self._store.save_listing_validators(url, validators)
+
+
+def _record_items(
+    conn: Connection,
+    recorded: Sequence[ExtractedArticle],
+    article_pks: Mapping[str, int],
+    now: datetime,
+    enqueue: bool,
+) -> tuple[list[LedgerChange], int]:
+    """Diff the articles' items against the ledger, apply the changes, queue their alerts."""
+    mentioned = [(e, item) for e in recorded for item in e.items]
+    known = load_entries(conn, (item_key(item) for _, item in mentioned))
+    changes = diff_items(mentioned, known, seen_at=now)
+    entry_pks = apply_changes(conn, changes, article_pks, now)
+    enqueued = enqueue_alerts(conn, changes, entry_pks, now) if enqueue else 0
+    return changes, enqueued
 
 
 def _outbox_alert(row: Any, starts: Mapping[str, int], received: set[str]) -> OutboxAlert:

@@ -6,6 +6,8 @@ migration fails the suite.
 
     articles ─┬─< article_urls          every URL an article was seen under
               ├─< mentions >── ledger_entries ─< outbox ─< deliveries >── targets
+    raw_pages                           every article page fetched, compressed (reparse)
+    listing_validators                  ETag / Last-Modified of listing pages (304s)
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from sqlalchemy import (
     Float,
     ForeignKey,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -203,4 +206,32 @@ targets = Table(
     Column("name", Text, nullable=False),  # redacted: never the URL
     Column("registered_at", UtcDateTime, nullable=False),
     Column("start_after_alert_pk", Integer, nullable=False),
+)
+
+# Every article page fetched from the live site, body zlib-compressed, so a better parser or
+# extractor can rebuild the corpus without fetching again (`pohang-watch reparse`). Pages not
+# about Pohang are kept too: they are never fetched twice, and a relevance change can take them.
+raw_pages = Table(
+    "raw_pages",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("url", Text, nullable=False, unique=True),  # as requested (canonical article URL)
+    Column("final_url", Text, nullable=False),
+    Column("article_id", String(32), index=True),
+    Column("status", Integer, nullable=False),
+    Column("headers", JSON, nullable=False),  # only those that matter (FetchedPage.headers)
+    Column("fetched_at", UtcDateTime, nullable=False, index=True),
+    Column("sha256", String(64), nullable=False),  # of the uncompressed body
+    Column("content", LargeBinary, nullable=False),
+)
+
+# Validators of listing pages whose articles are safely stored: the next run asks
+# "changed since?" and an unchanged page costs a 304 instead of a download.
+listing_validators = Table(
+    "listing_validators",
+    metadata,
+    Column("url", Text, primary_key=True),
+    Column("etag", Text),
+    Column("last_modified", Text),
+    Column("updated_at", UtcDateTime, nullable=False),
 )

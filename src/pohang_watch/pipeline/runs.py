@@ -1,0 +1,273 @@
+"""Whole runs: ingest and backfill, over saved pages and the live site, in batches.
+
+One `execute` serves both: a backfill is an ingest with a date range and another alert mode.
+Every batch is analysed, then recorded in one transaction; alerts are delivered at the end (or
+one summary message is sent, so history does not flood anyone).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time, timedelta
+from typing import Literal
+
+from pohang_watch.config import FetchSettings, ListingSettings, Settings
+from pohang_watch.errors import ConfigError
+from pohang_watch.ledger import ChangeType, LedgerChange
+from pohang_watch.models import ExtractedArticle, PageError
+from pohang_watch.notify import DeliveryReport
+from pohang_watch.parse.article_ids import KST
+from pohang_watch.pipeline.live import (
+    Discovered,
+    discover_links,
+    fetch_articles,
+    listing_for,
+    listings_from_urls,
+)
+from pohang_watch.pipeline.stages import (
+    ProcessedBatch,
+    chunked,
+    deliver_alerts,
+    process_sources,
+    record_batch,
+    send_run_summary,
+)
+from pohang_watch.report import (
+    DiscoveryCounts,
+    RunReport,
+    counts_line,
+    ledger_counts,
+    summarise_run,
+)
+from pohang_watch.sources.discovery import ArticleLink
+from pohang_watch.sources.fetch import Fetcher
+from pohang_watch.sources.saved_pages import list_saved_pages
+from pohang_watch.store import RecordOutcome, Store, StoredValidatorCache
+
+AlertMode = Literal["summary", "none", "each"]
+
+
+@dataclass(frozen=True, slots=True)
+class DateWindow:
+    """Publication days a backfill keeps, both ends included, as days in Korea (the paper's
+    calendar); `until` None means up to now."""
+
+    since: date
+    until: date | None = None
+
+    def __post_init__(self) -> None:
+        if self.until is not None and self.until < self.since:
+            raise ConfigError(f"the date range ends ({self.until}) before it starts ({self.since})")
+
+    @property
+    def start(self) -> datetime:
+        return datetime.combine(self.since, time(), KST)
+
+    @property
+    def end(self) -> datetime | None:
+        """The first moment after the range."""
+        return None if self.until is None else datetime.combine(self.until, time(), KST) + _DAY
+
+    def holds(self, published: datetime) -> bool:
+        return published >= self.start and (self.end is None or published < self.end)
+
+    def describe(self) -> str:
+        return f"{self.since} to {self.until or 'today'}"
+
+
+_DAY = timedelta(days=1)
+
+
+@dataclass(frozen=True, slots=True)
+class RunPlan:
+    """What one run reads and how it tells people."""
+
+    paths: tuple[str, ...] = ()
+    listings: tuple[ListingSettings, ...] = ()
+    window: DateWindow | None = None  # None: an ingest, not a backfill
+    alerts: AlertMode = "each"
+    send_alerts: bool = True
+    flow: str = "pohang-ingest"
+
+
+@dataclass(frozen=True, slots=True)
+class IngestStages:
+    """The stage functions a run calls; flows/ passes Prefect tasks of the same shape."""
+
+    process: Callable[[list[str], Settings], ProcessedBatch] = process_sources
+    record: Callable[[Store, ProcessedBatch, str, bool], RecordOutcome] = record_batch
+    deliver: Callable[[Store, Settings], DeliveryReport] = deliver_alerts
+    discover: Callable[
+        [Fetcher, Store, Sequence[ListingSettings], datetime | None, datetime | None], Discovered
+    ] = discover_links
+    fetch: Callable[[Fetcher, Store, list[ArticleLink], Settings], ProcessedBatch] = fetch_articles
+    summarise: Callable[[Settings, str, list[str], list[LedgerChange]], DeliveryReport] = (
+        send_run_summary
+    )
+
+
+@dataclass(slots=True)
+class Tally:
+    """A run's results so far, folded into the report at the end."""
+
+    pages_seen: int = 0
+    listing_errors: list[PageError] = field(default_factory=list)
+    batches: list[ProcessedBatch] = field(default_factory=list)
+    outcomes: list[RecordOutcome] = field(default_factory=list)
+    skipped: Counter[str] = field(default_factory=Counter)
+    undated: int = 0
+    discovery: DiscoveryCounts | None = None
+
+    def add(self, batch: ProcessedBatch, outcome: RecordOutcome) -> None:
+        self.batches.append(batch)
+        self.outcomes.append(outcome)
+
+    def in_window(self, batch: ProcessedBatch, window: DateWindow | None) -> ProcessedBatch:
+        """The batch without articles published outside the window; undated ones stay."""
+        if window is None:
+            return batch
+        kept: tuple[list[ExtractedArticle], list[ExtractedArticle]] = ([], [])
+        for slot, articles in enumerate((batch.about_pohang, batch.not_about_pohang)):
+            for extracted in articles:
+                published = extracted.article.published_at
+                if published is None:
+                    self.undated += 1
+                elif not window.holds(published):
+                    self.skipped["published outside the range"] += 1
+                    continue
+                kept[slot].append(extracted)
+        return replace(batch, about_pohang=tuple(kept[0]), not_about_pohang=tuple(kept[1]))
+
+    def report(self, plan: RunPlan, delivery: DeliveryReport | None) -> RunReport:
+        return summarise_run(
+            pages_seen=self.pages_seen,
+            listing_errors=self.listing_errors,
+            batches=self.batches,
+            outcomes=self.outcomes,
+            delivery=delivery,
+            flow=plan.flow,
+            discovery=self.discovery,
+            skipped=dict(self.skipped),
+            undated=self.undated,
+        )
+
+
+def plan_sources(
+    settings: Settings, paths: Sequence[str], listing_urls: Sequence[str]
+) -> tuple[Settings, tuple[str, ...], tuple[ListingSettings, ...]]:
+    """What a run reads: the pages and listings given, else those configured.
+
+    Listings given for the run have their hosts allowed for it. With nothing given and nothing
+    configured, a ConfigError says what to set.
+    """
+    if paths or listing_urls:
+        listings = tuple(listing_for(url) for url in listing_urls)
+        return listings_from_urls(settings, listing_urls), tuple(paths), listings
+    sources = settings.sources
+    if not sources.listings and not sources.saved_pages:
+        raise ConfigError(
+            "nothing to read: add [[sources.listings]] pages (the live site) or "
+            "sources.saved_pages to the config file, or pass --listing URL or --from PATH"
+        )
+    return settings, sources.saved_pages, sources.listings
+
+
+def execute(
+    plan: RunPlan,
+    settings: Settings,
+    *,
+    run_id: str,
+    stages: IngestStages = IngestStages(),
+    fetcher_factory: Callable[[FetchSettings], Fetcher] = Fetcher,
+) -> RunReport:
+    """Run the plan: saved pages, then live listings, batch by batch; then tell people."""
+    tally = Tally()
+    with Store.open(settings.database.url) as store:
+        if plan.paths:
+            _read_saved_pages(plan, settings, store, run_id, stages, tally)
+        if plan.listings:
+            with fetcher_factory(settings.fetch) as fetcher:
+                _read_live_site(plan, settings, store, fetcher, run_id, stages, tally)
+        send_each = plan.alerts == "each" and plan.send_alerts
+        delivery = stages.deliver(store, settings) if send_each else None
+    return summarise_if_asked(plan, settings, stages, tally.report(plan, delivery))
+
+
+def summarise_if_asked(
+    plan: RunPlan, settings: Settings, stages: IngestStages, report: RunReport
+) -> RunReport:
+    """In summary mode, one message for the run's NEW and UPDATED items (none if nothing
+    changed); the report says where it went."""
+    changed = [c for c in report.changes if c.change is not ChangeType.RESTATED]
+    if plan.alerts != "summary" or not plan.send_alerts or not changed:
+        return report
+    window = f" {plan.window.describe()}" if plan.window else ""
+    title = f"{plan.flow}{window}: {len(changed)} new or updated commitments and partnerships"
+    counts = [counts_line(report), ledger_counts(report)]
+    return replace(report, summary=stages.summarise(settings, title, counts, changed))
+
+
+def _read_saved_pages(
+    plan: RunPlan,
+    settings: Settings,
+    store: Store,
+    run_id: str,
+    stages: IngestStages,
+    tally: Tally,
+) -> None:
+    sources, listing_errors = list_saved_pages(plan.paths)
+    tally.pages_seen += len(sources) + len(listing_errors)
+    tally.listing_errors += listing_errors
+    for chunk in chunked(sources, settings.pipeline.batch_size):
+        batch = tally.in_window(stages.process(chunk, settings), plan.window)
+        tally.add(batch, stages.record(store, batch, run_id, plan.alerts == "each"))
+
+
+def _read_live_site(
+    plan: RunPlan,
+    settings: Settings,
+    store: Store,
+    fetcher: Fetcher,
+    run_id: str,
+    stages: IngestStages,
+    tally: Tally,
+) -> None:
+    """Discover, then fetch, archive, analyse and record batch by batch. The listings'
+    validators are saved only once their articles are stored, and not at all when a fetch
+    failed for now: a 304 next time would hide those articles."""
+    window = plan.window
+    since, until = (window.start, window.end) if window else (None, None)
+    found = stages.discover(fetcher, store, plan.listings, since, until)
+    tally.listing_errors += found.result.errors
+    tally.skipped.update(found.skipped)
+    fetched = 0
+    retry_later = False
+    for chunk in chunked(found.result.links, settings.pipeline.batch_size):
+        batch = tally.in_window(stages.fetch(fetcher, store, chunk, settings), window)
+        tally.add(batch, stages.record(store, batch, run_id, plan.alerts == "each"))
+        fetched += len(chunk) - sum(e.stage == "fetch" for e in batch.errors)
+        retry_later = retry_later or bool(batch.retry_later)
+    tally.pages_seen += len(found.result.links)
+    tally.discovery = DiscoveryCounts(
+        listing_pages=found.result.pages_fetched,
+        not_modified=found.result.pages_not_modified,
+        articles_found=len(found.result.links),
+        articles_fetched=fetched,
+    )
+    if window is None and not retry_later:
+        found.result.commit_validators(StoredValidatorCache(store))
+
+
+def run_ingest(
+    inputs: Sequence[str],
+    settings: Settings,
+    *,
+    run_id: str,
+    send_alerts: bool = True,
+    stages: IngestStages = IngestStages(),
+) -> RunReport:
+    """Ingest saved pages (files or folders): the original entry point, kept for scripts."""
+    plan = RunPlan(paths=tuple(inputs), send_alerts=send_alerts)
+    return execute(plan, settings, run_id=run_id, stages=stages)
