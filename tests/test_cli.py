@@ -168,3 +168,17 @@ def test_backfill_and_reparse_help_name_their_options(capsys: pytest.CaptureFixt
             main([command, "--help"])
         out = capsys.readouterr().out
         assert all(option in out for option in options), (command, out)
+
+
+def test_eval_prints_scores_per_kind(
+    tmp_path: Path, repo_root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    devset = repo_root / "eval" / "devset"
+    for page in sorted(devset.glob("*.txt"))[:3]:
+        for part in (page, page.with_suffix(".labels.json")):
+            (tmp_path / part.name).write_bytes(part.read_bytes())
+    assert main(["eval", str(tmp_path)]) == 0
+    table = capsys.readouterr().out
+    assert "3 labelled articles" in table
+    for row in ("relevance", "commitment", "partnership"):
+        assert re.search(rf"^{row}\s+\d\.\d{{3}}\s+\d\.\d{{3}}\s+\d\.\d{{3}}", table, re.M), row

@@ -183,6 +183,15 @@ def _add_alerts_option(command: argparse.ArgumentParser) -> None:
     )
 
 
+def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+    """Score relevance and extraction on a labelled set; exit 1 when a page failed to load."""
+    from pohang_watch.evaluation import render_evaluation, run_evaluation
+
+    result = run_evaluation(args.path, settings)
+    print(render_evaluation(result, details=args.details))
+    return EXIT_INPUT_FAILED if result.page_errors else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="pohang-watch",
@@ -252,6 +261,16 @@ def build_parser() -> argparse.ArgumentParser:
     ledger.add_argument("--json", action="store_true", help="one JSON object per entry per line")
     ledger.add_argument("--kind", choices=["commitment", "partnership"], help="only this kind")
     ledger.set_defaults(handler=cmd_ledger)
+
+    evaluate = commands.add_parser(
+        "eval",
+        help="score relevance and extraction against a labelled set",
+        description="Precision, recall and F1 for relevance, commitments and partnerships on "
+        "a labelled set (each page beside a .labels.json file; see eval/README.md).",
+    )
+    evaluate.add_argument("path", metavar="PATH", help="a labelled folder, e.g. eval/devset")
+    evaluate.add_argument("--details", action="store_true", help="list misses and extras")
+    evaluate.set_defaults(handler=cmd_eval)
     return parser
 
 

@@ -28,6 +28,21 @@ LEAD_PARAGRAPHS = 2
 # "28 cities including … Pohang" stays within one clause; looking further back only costs time
 # (a whole-text look-back per mention is quadratic on a huge paragraph).
 LIST_LOOKBACK_CHARS = 300
+ANAPHORA_FACTOR = 0.75  # a paragraph that only says "the city" counts for this much of one
+
+# Names that contain "Pohang" but stand for something else: a paragraph about the football
+# club or an airport shared with Gyeongju says nothing about the city's plans.
+NOT_THE_CITY = re.compile(
+    r"\bPohang\s+(?:Steelers|Gyeongju\s+Airport)\b|\bSteelers\b", re.IGNORECASE
+)
+# Headlines and decks call the mayor by the short form ("Mayor Lee Meets…"); it stands for
+# Pohang when the lead names him (or the city) in full.
+SHORT_FORMS = re.compile(r"\bMayor Lee\b")
+# How the paper refers back to Pohang after naming it: "the city", "the mayor", "Mayor Lee".
+# These count only where the lead has named Pohang, so "the city" of an Ulsan story does not.
+_ANAPHORA = re.compile(
+    r"\b(?:the city|the mayor|the city council|the council)\b|\bMayor Lee\b", re.IGNORECASE
+)
 
 # "28 cities including", "several regions such as": what comes after is one of many.
 _MANY_PLACES = re.compile(
@@ -68,6 +83,7 @@ class _Hits:
 
 
 def _hits(terms: _Terms, text: str) -> _Hits:
+    text = NOT_THE_CITY.sub(" ", text)
     lists = [m.span() for m in _PLACE_LIST.finditer(text)]
     listed = unlisted = 0
     for match in terms.primary.finditer(text):
@@ -85,6 +101,15 @@ def _named(hits: _Hits) -> bool:
     return hits.terms > hits.listed
 
 
+def _referring_back(paragraphs: tuple[str, ...], hits: list[_Hits]) -> int:
+    """Paragraphs that do not name Pohang but refer back to it ("the city said…")."""
+    return sum(
+        1
+        for text, h in zip(paragraphs, hits, strict=True)
+        if not _named(h) and _ANAPHORA.search(NOT_THE_CITY.sub(" ", text))
+    )
+
+
 def score_relevance(article: Article, settings: RelevanceSettings) -> Relevance:
     """How much the article is about Pohang (0..1), whether that reaches the threshold, why."""
     terms = _terms(settings.primary_terms, settings.related_terms)
@@ -94,19 +119,24 @@ def score_relevance(article: Article, settings: RelevanceSettings) -> Relevance:
     every = [title, *subtitles, *body]
 
     score, reasons = 0.0, []
-    if _named(title):
+    lead_names = any(_named(h) for h in body[:LEAD_PARAGRAPHS])
+    if _named(title) or (lead_names and SHORT_FORMS.search(article.title)):
         score += TITLE_WEIGHT
         reasons.append("the headline names Pohang or a related term")
-    if any(_named(h) for h in subtitles):
+    if any(_named(h) for h in subtitles) or (
+        lead_names and any(SHORT_FORMS.search(s) for s in article.subtitles)
+    ):
         score += SUBTITLE_WEIGHT
         reasons.append("a subtitle names Pohang or a related term")
-    if any(_named(h) for h in body[:LEAD_PARAGRAPHS]):
+    if lead_names:
         score += LEAD_WEIGHT
         reasons.append("the lead names Pohang or a related term")
     if body:
-        naming = sum(_named(h) for h in body)
+        naming: float = sum(_named(h) for h in body)
+        if lead_names:
+            naming += ANAPHORA_FACTOR * _referring_back(article.paragraphs, body)
         score += SHARE_WEIGHT * naming / len(body)
-        reasons.append(f"{naming} of {len(body)} paragraphs name Pohang or a related term")
+        reasons.append(f"{naming:g} of {len(body)} paragraphs name or refer back to Pohang")
     unlisted = sum(max(0, h.terms - h.listed) for h in every)
     score += min(MENTION_CAP, MENTION_WEIGHT * unlisted)
     if any(h.listed for h in every) and not any(_named(h) for h in every):

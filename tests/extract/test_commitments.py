@@ -209,3 +209,25 @@ def test_investment_targets_read_the_same_however_worded(
     for article in (first, second):
         (found,) = commitments(extract_items(article, extract_settings))
         assert (found.what, found.target_year) == ("attract 5 trillion won in investment", 2030)
+
+
+def test_forecasts_about_things_are_not_pledges(
+    make_article: MakeArticle, extract_settings: ExtractSettings
+) -> None:
+    article = make_article(
+        'Mayor Lee said, "Battery companies will find everything they need here. '
+        'We will open a testing center next year."'
+    )
+    found = commitments(extract_items(article, extract_settings))
+    assert [c.what.startswith("open a testing center") for c in found] == [True]
+
+
+def test_a_council_chair_and_the_council_pledge_for_the_council(
+    make_article: MakeArticle, extract_settings: ExtractSettings
+) -> None:
+    article = make_article(
+        'Council Chairman Kim Min-ho stated, "We will review the ordinance every year."',
+        "The council will submit a resolution to the ministry next week.",
+    )
+    found = commitments(extract_items(article, extract_settings))
+    assert {c.actor for c in found} == {"Pohang City Council"}

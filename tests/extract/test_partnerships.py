@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from pohang_watch.config import ExtractSettings
 from pohang_watch.extract import extract_items
-from pohang_watch.models import Article, Item, Partnership
+from pohang_watch.models import Article, Commitment, Item, Partnership
 
 MakeArticle = Callable[..., Article]
 
@@ -186,3 +186,29 @@ def test_one_article_keeps_the_furthest_status(
     )
     (found,) = partnerships(extract_items(article, extract_settings))
     assert summary(found) == (("Pohang City", "KAIST"), "joint_research", "proposed")
+
+
+def test_the_two_sides_of_a_relation_are_both_parties(
+    make_article: MakeArticle, extract_settings: ExtractSettings
+) -> None:
+    article = make_article(
+        "POSTECH signed an agreement with the Korea Institute of Energy Research on the 2nd.",
+        "Under the agreement, the two institutions will exchange five researchers a year.",
+    )
+    found = partnerships(extract_items(article, extract_settings))
+    assert ("POSTECH", "Korea Institute of Energy Research") in [p.parties for p in found]
+    exchange = [p for p in found if "exchange" in p.evidence]
+    assert [(p.partnership_kind, p.status) for p in exchange] == [("joint_research", "agreed")]
+    pledges = [i for i in extract_items(article, extract_settings) if isinstance(i, Commitment)]
+    assert not any("exchange" in c.evidence for c in pledges)
+
+
+def test_a_request_to_a_ministry_names_the_ministry(
+    make_article: MakeArticle, extract_settings: ExtractSettings
+) -> None:
+    article = make_article(
+        "The city asked the Ministry of Trade, Industry and Energy to designate a crisis area."
+    )
+    (found,) = partnerships(extract_items(article, extract_settings))
+    assert summary(found)[0] == ("Pohang City", "Ministry of Trade, Industry and Energy")
+    assert found.status == "requested"

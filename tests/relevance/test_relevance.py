@@ -119,3 +119,29 @@ def test_the_threshold_comes_from_settings() -> None:
     )
     assert 0.5 < result.score < 0.99
     assert not result.about_pohang
+
+
+def test_the_football_club_is_not_the_city() -> None:
+    result = score_relevance(
+        article(
+            "Pohang Steelers Beat Jeonbuk 3-1",
+            "The Pohang Steelers beat Jeonbuk 3-1 at home on the 4th.",
+            "The Steelers scored twice in the second half.",
+        ),
+        SETTINGS,
+    )
+    assert not result.about_pohang
+
+
+def test_the_city_referred_back_to_counts_once_the_lead_names_pohang() -> None:
+    result = score_relevance(
+        article(
+            "Mayor Lee Meets Fishermen, Promises Harbor Repairs",
+            "Mayor Lee Kang-deok met 40 fishermen at Guryongpo harbor on the 2nd.",
+            "Mayor Lee said the city would repair the breakwater within the year.",
+            "The fishermen asked the city to dredge the harbor entrance.",
+            "The repairs will take about six months.",
+        ),
+        SETTINGS,
+    )
+    assert result.about_pohang

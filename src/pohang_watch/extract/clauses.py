@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from pohang_watch.extract.context import FACILITY_HEADS, ArticleContext
-from pohang_watch.extract.entities import EntityIndex, canonicalise, find_mentions
+from pohang_watch.extract.entities import EntityIndex, Mention, canonicalise, find_mentions
 from pohang_watch.extract.quantities import find_target_year
 from pohang_watch.extract.sentences import Sentence, split_enumeration
 from pohang_watch.extract.wording import GERUNDS, NOMINALISATIONS
@@ -27,7 +27,11 @@ COMMITMENT_CUES: tuple[tuple[str, str], ...] = (
         r"|\b(?:set|reaffirmed|announced) (?:a|its|the) goal of\b",
         "planned",
     ),
-    (r"\b(?:plans?|planning|intends?|intending|seeks|seeking) to\b", "planned"),
+    (
+        r"(?<!\bits )(?<!\btheir )(?<!\bthe )(?<!\ba )"
+        r"\b(?:plans?|planning|intends?|intending|seeks|seeking) to\b",
+        "planned",
+    ),
     (r"\b(?:is|are) (?:set|going) to\b", "planned"),
     (r"\b(?:has |have )?(?:decided|pledged|vowed|promised|resolved|agreed) to\b", "planned"),
     (r"\bsaid (?:that )?(?:it|the city|the company|the university|they|he) would\b", "planned"),
@@ -37,7 +41,7 @@ COMMITMENT_CUES: tuple[tuple[str, str], ...] = (
     (
         r"\bwill(?:\s+(?:continue to|also|further|actively|jointly))*+"
         r"(?!\s+(?:not|be|become|serve|contribute|remain|bring|play|mark|lead|consist"
-        r"|depend|house)\b)",
+        r"|depend|house|have|feature|include|cost)\b)",
         "planned",
     ),
     (
@@ -67,8 +71,36 @@ _NO_OBJECT = frozenset({"in", "at", "on", "next", "from", "by", "for", "when", "
 THING_NOUNS = frozenset(
     {*FACILITY_HEADS, "project", "course", "program", "programme", "agreement", "facility"}
 )
+# A pledge needs an agent: a name, a pronoun, or one of these nouns. "Battery companies will
+# find…", "new industries will carry it forward", "the lab will open": forecasts and
+# descriptions (a facility that "will open" is still the pledge of its builder, see above).
+AGENT_NOUNS = frozenset(
+    {
+        *("city", "council", "province", "government", "ministry", "company", "firm"),
+        *("university", "universities", "institute", "institution", "institutions"),
+        *("association", "agency", "foundation", "corporation", "group", "team", "committee"),
+        *("office", "administration", "delegation", "mayor", "governor", "official"),
+        *("officials", "sides", "parties", "cities", "organization", "organisation", "bureau"),
+    }
+)
+PRONOUNS = frozenset({"we", "i", "it", "they", "he", "she"})
+# Where a subject's head noun phrase ends: a participle, relative or prepositional tail.
+_SUBJECT_TAIL = re.compile(
+    r"\s+(?:linking|connecting|which|that|who|in|at|on|of|for|with|near|along|between|under"
+    r"|also|now|then|still|already)\b.*$"
+)
+# Cues whose subject may be any noun phrase (a forecast, a description) and must be checked.
+_FINITE_FUTURE = re.compile(r"^(?:will|is|are)\b")
+# "Council Chairman Baek…", "council member Kim…": the council speaks, not the city.
+_COUNCIL_TITLE = re.compile(r"\b[Cc]ouncil (?:[Cc]hair\w*|[Ss]peaker|[Mm]ember)\b")
+# The city's own bodies as a subject (not "the city's", not "the city of Ulsan").
+_OWN_BODY = re.compile(r"\b[Tt]he (?:city|council|city council)\b(?!['’]s|\s+of\b)")
+# "Pohang City said on the 5th that it will…": the subject of the reported clause.
+_REPORTED = re.compile(r"\b(?:that|said|says|announced|added)\b")
 # Lists a body "presented" or "unveiled" are its plans even without a cue.
 _LIST_LEAD = re.compile(r"\b(?:presented|unveiled|announced|outlined|set out)\b")
+# An opening quote: curly, or a straight one at the start or after a space or comma.
+_QUOTE_OPEN = re.compile(r"“|(?:^|(?<=[\s,]))\"")
 # Where the subject of the next clause starts: a cue's actor is found after the last of these.
 _CLAUSE_BREAK = re.compile(r",\s+(?:and|while|but|whereas)\s+|;\s+")
 
@@ -140,7 +172,7 @@ def read_sentence(index: EntityIndex, sentence: Sentence, context: ArticleContex
 
 def subject_region(before: str) -> str:
     """The words that can hold a clause's subject: after the last quote mark and clause break."""
-    return _CLAUSE_BREAK.split(before.rsplit("“", 1)[-1])[-1]
+    return _CLAUSE_BREAK.split(_QUOTE_OPEN.split(before)[-1])[-1]
 
 
 def resolve_actor(
@@ -151,6 +183,8 @@ def resolve_actor(
     company" stands for the company last named; a person or a pronoun stands for `default`."""
     region = subject_region(before)
     mentions = find_mentions(index, region)
+    if (own := _own_body(index, region, mentions)) is not None:
+        return own
     if _RELATIVE.search(region) and mentions:
         return mentions[-1].canonical if mentions[-1].is_org else default
     for mention in mentions:
@@ -160,6 +194,19 @@ def resolve_actor(
         return mention.canonical if mention.is_org else default
     referent = context.referent(region) if context else None
     return referent or default
+
+
+def _own_body(index: EntityIndex, region: str, mentions: tuple[Mention, ...]) -> str | None:
+    """ "The city and POSTECH are…", "the council will…": the paper's words for Pohang's own
+    bodies, when they come before any named organisation."""
+    found = _OWN_BODY.search(region)
+    if found is None or (mentions and mentions[0].start < found.start()):
+        return None
+    previous = _LAST_WORD.search(region[: found.start()])
+    if previous and previous.group(1).lower() in PREPOSITIONS:
+        return None
+    council = found.group().casefold().endswith("council") and len(index.pohang_bodies) > 1
+    return index.pohang_bodies[1] if council else index.pohang_bodies[0]
 
 
 def _city(index: EntityIndex) -> str:
@@ -174,6 +221,8 @@ def _speaker_body(index: EntityIndex, speaker: str | None) -> str:
         orgs = [m for m in find_mentions(index, canonicalise(index, speaker)) if m.is_org]
         if orgs and not orgs[-1].is_place:
             return orgs[-1].canonical
+        if _COUNCIL_TITLE.search(speaker) and len(index.pohang_bodies) > 1:
+            return index.pohang_bodies[1]
     return _city(index)
 
 
@@ -228,9 +277,33 @@ def find_cues(text: str) -> list[tuple[int, int, str]]:
 def _is_pledge(before: str, cue: str, after: str) -> bool:
     if _RELATIVE.search(before) and not _OBJECT_BEFORE.search(before):
         return bool(_RELATIVE_PLEDGE.match(cue))
-    subject = _SUBJECT.search(subject_region(before))
+    region = subject_region(before)
+    subject = _SUBJECT.search(region)
     head = subject.group("np").split()[-1].casefold() if subject else ""
-    return head not in THING_NOUNS or _is_intransitive(after)
+    if head in THING_NOUNS and not _is_intransitive(after):
+        return False
+    if not _FINITE_FUTURE.match(cue):
+        return True  # "aiming to", "plans to": the sentence's own subject, already a body
+    return has_agent(region) or _is_intransitive(after)
+
+
+def has_agent(region: str) -> bool:
+    """Whether the subject before a cue can pledge: its head is a name (capitalised, not the
+    first word of the sentence alone), a pronoun or an `AGENT_NOUNS` noun."""
+    chunks = [c.strip() for c in region.split(",") if c.strip()]
+    if not chunks:
+        return True
+    subject = chunks[0] if region.rstrip().endswith(",") else chunks[-1]
+    subject = _REPORTED.split(subject)[-1]
+    words = _SUBJECT_TAIL.sub("", subject).split()
+    if not words:
+        return True
+    head = words[-1].strip("“”\"'’")
+    if head.casefold() in PRONOUNS or head.casefold() in AGENT_NOUNS:
+        return True
+    name = head[:1].isupper() and (len(words) > 1 or head[1:] != head[1:].lower())
+    single_name = len(words) == 1 and head[:1].isupper()
+    return name or single_name or any(ch.isdigit() for ch in head)
 
 
 def _is_intransitive(after: str) -> bool:

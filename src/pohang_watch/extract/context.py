@@ -29,10 +29,19 @@ NOT_NAME_WORDS: frozenset[str] = frozenset(
 )
 # Words that point back to the last outside body, or to the last company.
 COUNTERPART_WORDS = re.compile(
-    r"\b(?:the two (?:sides|parties|organi[sz]ations|institutions)|both (?:sides|parties)"
-    r"|the (?:institute|association|agency|organi[sz]ation)(?:['’]s)?)\b",
+    r"\b(?:the (?:two|three|four) (?:sides|parties|organi[sz]ations|institutions|universities"
+    r"|cities|governments)|both (?:sides|parties)"
+    r"|the (?:institute|association|agency|organi[sz]ation|ministry|province)(?:['’]s)?)\b"
+    r"(?!\s+of\b)",
     re.IGNORECASE,
 )
+# Words for both sides of a relation at once: "the two universities will exchange…".
+PAIR_WORDS = re.compile(
+    r"\b(?:the (?:two|three|four) \w+|both (?:sides|parties|cities|institutions))\b",
+    re.IGNORECASE,
+)
+# The city itself, not "the city's" (its belongings) nor "the city of Ulsan".
+THE_CITY = re.compile(r"\bthe city\b(?!['’]s|\s+of\b)", re.IGNORECASE)
 COMPANY_WORDS = re.compile(r"\b(?:the company|the two companies|both companies)\b", re.IGNORECASE)
 _GOVERNMENT = re.compile(
     r"-do$|\b(?:Province|City|County|Ministry|Government|Office|Administration|Authority"
@@ -49,6 +58,7 @@ class ArticleContext:
     published: date | None
     last_year: int | None = None  # the last target year stated, for "over the same period"
     counterpart: str | None = None
+    pohang_party: str | None = None  # the Pohang body last named beside an outside one
     company: str | None = None
     facilities: dict[str, str] = field(default_factory=dict)
 
@@ -70,9 +80,11 @@ def remember(context: ArticleContext, index: EntityIndex, text: str) -> None:
     outside = [m.canonical for m in named_parties(index, text) if not index.is_pohang(m.canonical)]
     if outside:
         context.counterpart = outside[-1]
+        inside = [m.canonical for m in named_parties(index, text) if index.is_pohang(m.canonical)]
+        context.pohang_party = inside[0] if inside else context.pohang_party
     companies = [name for name in outside if not _GOVERNMENT.search(name)]
-    if companies:
-        context.company = companies[-1]
+    if companies:  # the first: the subject that signs, not the partners it signs "with"
+        context.company = companies[0]
     for match in _HEAD.finditer(text):
         if name := _facility_name(text[: match.start()], match.group(1)):
             context.facilities[match.group(1).casefold()] = name

@@ -53,7 +53,11 @@ ORG_SUFFIXES: tuple[str, ...] = (
     "Bank",
     "Hospital",
     "Laboratory",
+    "Power",
 )
+
+# First words that make "<Head> of <Name>" an organisation.
+ORG_HEADS: tuple[str, ...] = ("Ministry", "Port", "Embassy", "Office", "Bank", "Government")
 
 # Companies whose names have no organisational shape; the alias table may add spellings.
 KNOWN_COMPANIES: tuple[str, ...] = (
@@ -124,8 +128,17 @@ _WORD = r"[A-Z][\w&-]*"
 _SUFFIX = "|".join(re.escape(s) for s in ORG_SUFFIXES)
 _OF_TAIL = rf"of\s+{_WORD}(?:\s+(?:and\s+|&\s+)?{_WORD})*"
 _ORG_SHAPES: tuple[re.Pattern[str], ...] = (
-    # "Korea Federation of Science and Technology", "UCL Medical School"
-    re.compile(rf"\b{_WORD}(?:\s+{_WORD})*\s+(?:{_SUFFIX})(?!\w)(?:\s+{_OF_TAIL})?"),
+    # "Korea Federation of Science and Technology", "UCL Medical School", "Korea Hydro &
+    # Nuclear Power", "Daeyang Cathode Co., Ltd."
+    re.compile(
+        rf"\b{_WORD}(?:\s+(?:&\s+)?{_WORD})*\s+(?:{_SUFFIX})(?!\w)(?:,?\s+Ltd\.)?"
+        rf"(?:\s+{_OF_TAIL})?"
+    ),
+    # "Ministry of Trade, Industry and Energy", "Port of Rotterdam": the head word comes first
+    re.compile(
+        rf"\b(?:{'|'.join(ORG_HEADS)})\s+of\s+(?:the\s+)?{_WORD}"
+        rf"(?:(?:,\s+|\s+and\s+|\s+&\s+|\s+){_WORD})*"
+    ),
     re.compile(r"\b[A-Z][A-Z&]*[A-Z]\b"),  # acronyms: UCL, KAIST (stop list applies)
     re.compile(r"\b[A-Z][a-z]+[A-Z][A-Za-z]+\b"),  # CamelCase companies: EcoPro
 )
@@ -133,16 +146,25 @@ _APPOSITION = re.compile(
     rf"\b({_WORD}(?:\s+{_WORD})+),\s+an?\s+(?:[\w-]+\s+){{0,5}}?"
     rf"(?:{'|'.join(APPOSITION_NOUNS)})\b"
 )
+# "Fukuyama Mayor Naoki Edahiro": the city a mayor heads is a party ("Fukuyama City").
+_MAYOR_OF = re.compile(
+    r"\b(?!(?:Deputy|Vice|Former|The|Then|Acting|Yesterday|Today|Meanwhile|Earlier|Later"
+    r"|Also|When|After|Before|Local|City)\b)([A-Z][a-z]+) Mayor(?= [A-Z][\w-]+ [A-Z][\w-]+)"
+)
 # "Korea Battery Industry Association (KBIA)": a long name and the acronym it defines.
 _DEFINED_ACRONYM = re.compile(
     rf"((?:{_WORD}\s+)(?:(?:of|for|and|on|the|to|&)\s+|{_WORD}\s+)*?{_WORD})"
     r"\s+\(([A-Z][A-Z0-9&]+)\)"
 )
+# A bracketed acronym that does not spell its long name is still its name when the long name
+# is this long and starts like an organisation.
+FOREIGN_ACRONYM_WORDS = 4
+_FOREIGN_HEAD = re.compile(r"^(?!(?:The|Mayor|President|Chairman|CEO|On|In|At)\b)[A-Z]")
 # A name right after these is a place where something happens, not a party to it.
 _VENUE_BEFORE = re.compile(r"\b(?:at|in|on|near)\s+(?:the\s+)?$")
 # "Institute of Energy Research and Hanul Hydrogen Co.": the "and" starts a second name.
-_JOINER = re.compile(r"\s+(?:and|&)\s+")
-_NEXT_ORG = re.compile(rf"\s+(?:and|&)\s+{_WORD}(?:\s+{_WORD})*\s+(?:{_SUFFIX})(?!\w)")
+_JOINER = re.compile(r"\s+and\s+")
+_NEXT_ORG = re.compile(rf"\s+and\s+{_WORD}(?:\s+{_WORD})*\s+(?:{_SUFFIX})(?!\w)")
 # "Global Battery City Forum": a capitalised word after the suffix makes it another name.
 _NAME_GOES_ON = re.compile(r" (?!And\b|The\b)[A-Z][a-z]")
 _LEADING_ARTICLE = re.compile(r"(?:The|A|An)\s+")
@@ -210,13 +232,22 @@ def defined_acronyms(index: EntityIndex, paragraphs: tuple[str, ...]) -> dict[st
 
 
 def _trim_to_initial(long: str, short: str) -> str | None:
-    """The long name from the word that starts the acronym, if its letters spell it in order."""
+    """The long name from the word that starts the acronym, if its letters spell it in order;
+    else a whole organisation-shaped name of `FOREIGN_ACRONYM_WORDS` words or more, whose
+    acronym comes from another language ("Netherlands Organisation for Applied Scientific
+    Research (TNO)")."""
     words = long.split()
     while words and words[0][0] != short[0]:
         words.pop(0)
     letters = iter("".join(words).casefold())
     spelled = all(ch in letters for ch in short.casefold() if ch.isalpha())
-    return " ".join(words) if len(words) > 1 and spelled else None
+    if len(words) > 1 and spelled:
+        return " ".join(words)
+    whole = long.split()
+    while whole and not whole[0][0].isupper():
+        whole.pop(0)
+    foreign = len(whole) >= FOREIGN_ACRONYM_WORDS and _FOREIGN_HEAD.match(whole[0])
+    return " ".join(whole) if foreign else None
 
 
 @lru_cache(maxsize=16)
@@ -272,6 +303,10 @@ def _shaped_orgs(text: str) -> list[Mention]:
     mentions = [
         Mention(m.start(1), m.end(1), m.group(1), m.group(1), True, False)
         for m in _APPOSITION.finditer(text)
+    ]
+    mentions += [
+        Mention(m.start(1), m.end(1), m.group(1), f"{m.group(1)} City", True, False)
+        for m in _MAYOR_OF.finditer(text)
     ]
     for shape in _ORG_SHAPES:
         position = 0

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 
 from pohang_watch.extract.clauses import Clause, ReadSentence, resolve_actor, subject_region
+from pohang_watch.extract.context import PAIR_WORDS, THE_CITY
 from pohang_watch.extract.entities import EntityIndex, Mention, named_parties
 from pohang_watch.extract.quantities import find_target_year
 from pohang_watch.extract.sectors import classify_sector
@@ -32,7 +33,8 @@ PARTNERSHIP_KINDS: tuple[tuple[str, str], ...] = (
     (
         "joint_research",
         r"\bjoint (?:[\w-]+ ){0,3}research|\bresearch (?:collaboration|cooperation|partnership)"
-        r"|\bco-research|\bjoint stud(?:y|ies)|\bresearchers? exchange|\bexchange researchers",
+        r"|\bco-research|\bjoint stud(?:y|ies)|\bresearchers? exchange"
+        r"|\bexchang\w* (?:[\w-]+ ){0,3}researchers",
     ),
     ("investment", r"\binvest\w*"),
     (
@@ -50,7 +52,16 @@ PARTNERSHIP_KINDS: tuple[tuple[str, str], ...] = (
 # A request that names no kind is a request for support, a signed agreement that names none is
 # cooperation; support is a partnership only when asked for (the city giving support is a
 # commitment of its own).
-_DEFAULT_KINDS: dict[str, str] = {"requested": "support", "signed": "cooperation"}
+_DEFAULT_KINDS: dict[str, str] = {
+    "requested": "support",
+    "signed": "cooperation",
+    "discussed": "cooperation",
+}
+# "agreed to launch a dual degree program", "is working with X to test": what both sides do
+# together is cooperation, whatever it is; a plan the city states with a partner as joint
+# subject ("The city and UCL plan to develop…") likewise.
+_AGREED_VERB = re.compile(r"\bagreed\b|\b(?:working|cooperating|partnering) with\b")
+_JOINT_SUBJECT = re.compile(r"\band\b")
 _KINDS = tuple((kind, re.compile(pattern, re.IGNORECASE)) for kind, pattern in PARTNERSHIP_KINDS)
 
 # How far a cooperation has got, most advanced first; the first that matches wins.
@@ -59,11 +70,15 @@ PARTNERSHIP_STATUSES: tuple[tuple[str, str], ...] = (
     ("agreed", r"\b(?:will|to)\s+sign\b"),  # a signing to come ("is set to sign")
     ("signed", r"\b(?:signed|inked|concluded)\b"),
     ("agreed", r"\bagreed(?: to| on)?\b|\breached an agreement\b"),
-    ("requested", r"\b(?:requested|asked(?: for)?|called for|sought)\b"),
+    ("agreed", r"\b(?:is|are)\s+(?:also\s+)?(?:working|cooperating|partnering)\s+with\b"),
+    (
+        "requested",
+        r"\b(?:requested|asked(?: for)?|ask(?:ing)?|called (?:for|on)|sought|urged|urging)\b",
+    ),
     ("proposed", r"\b(?:proposed|suggested|offered)(?: that)?\b"),
     (
         "discussed",
-        r"\b(?:to discuss|discussed|discussing|discusses|exchanged views on|held talks on"
+        r"\b(?:to discuss|discussed|discussing|discusses|exchanged views on|held talks"
         r"|explored|reviewed(?: potential| possible)?)\b",
     ),
 )
@@ -107,7 +122,7 @@ def _from_clause(clause: Clause, read: ReadSentence, index: EntityIndex) -> Part
     if status is None or _HISTORY.search(read.text):
         return None
     what = normalise_what(what_text)
-    kind = classify_kind(what) or classify_kind(clause.text) or _DEFAULT_KINDS.get(status)
+    kind = classify_kind(what) or classify_kind(clause.text) or _default_kind(status, text, clause)
     if kind is None or (kind == "support" and status != "requested"):
         return None
     parties = _parties(index, read, clause.text, subject, actor, what_text)
@@ -124,6 +139,14 @@ def _from_clause(clause: Clause, read: ReadSentence, index: EntityIndex) -> Part
         evidence=read.evidence,
         target_year=find_target_year(clause.text, read.context.published) or clause.year,
     )
+
+
+def _default_kind(status: str, text: str, clause: Clause) -> str | None:
+    """The kind of a cooperation that names none (see `_DEFAULT_KINDS`, `_AGREED_VERB`)."""
+    if status in _DEFAULT_KINDS:
+        return _DEFAULT_KINDS[status]
+    together = _AGREED_VERB.search(text) or _JOINT_SUBJECT.search(clause.subject)
+    return "cooperation" if status in ("agreed", "proposed") and together else None
 
 
 def _status(
@@ -170,6 +193,10 @@ def _parties(
     pohang = set(pohang_acting if proposed_partners else pohang_acting[:1])
     if not pohang and index.is_pohang(actor):
         pohang = {actor}
+    if not pohang and THE_CITY.search(subject_text):
+        pohang = {index.pohang_bodies[0]}
+    if not pohang and PAIR_WORDS.search(f"{subject_text} {text}"):
+        pohang = {read.context.pohang_party or index.pohang_bodies[0]}
     if with_list := _WITH_LIST.search(after_verb):
         partners = _party_mentions(index, with_list.group("partners"))
         pohang |= {m.canonical for m in partners if index.is_pohang(m.canonical)}
