@@ -11,8 +11,9 @@ from typing import Any
 class Recorder:
     """A real HTTP server on 127.0.0.1 that records what apprise's json:// target posts."""
 
-    def __init__(self, status: int = 200) -> None:
+    def __init__(self, status: int = 200, reply: bytes = b"") -> None:
         self.status = status
+        self.reply = reply  # the response body (Slack's webhook answers "ok")
         self.requests: list[tuple[str, dict[str, Any]]] = []
         recorder = self
 
@@ -22,8 +23,9 @@ class Recorder:
                 if recorder.status < 300:
                     recorder.requests.append((self.path, json.loads(body or b"{}")))
                 self.send_response(recorder.status)
-                self.send_header("Content-Length", "0")
+                self.send_header("Content-Length", str(len(recorder.reply)))
                 self.end_headers()
+                self.wfile.write(recorder.reply)
 
             def log_message(self, format: str, *args: object) -> None:
                 """Quiet: the test output is for failures."""
@@ -34,6 +36,10 @@ class Recorder:
     def url(self, path: str = "/alerts") -> str:
         host, port = self.server.server_address[:2]
         return f"json://{host}:{port}{path}"
+
+    def http_url(self, path: str = "") -> str:
+        host, port = self.server.server_address[:2]
+        return f"http://{host}:{port}{path}"
 
     @property
     def titles(self) -> list[str]:

@@ -13,6 +13,9 @@ PURE_MODULES = [
     "models.py",
     "errors.py",
     "dedup.py",
+    "neardup.py",
+    "matching.py",
+    "alerts.py",
     "ledger.py",
     "relevance.py",
     "report.py",
@@ -20,6 +23,9 @@ PURE_MODULES = [
     "extract",
     "parse",
     "notify/render.py",
+    "notify/text.py",
+    "notify/markup.py",
+    "notify/routing.py",
 ]
 
 

@@ -19,11 +19,20 @@ from typing import Any
 from pohang_watch.config import Settings, load_settings
 from pohang_watch.errors import ConfigError, PohangWatchError
 from pohang_watch.export import error_to_json, extracted_to_json, ledger_entry_to_json
+from pohang_watch.notify import Notifier
+from pohang_watch.notify.check import send_test
 from pohang_watch.parse.article_ids import KST
-from pohang_watch.pipeline import DateWindow, analyse_source, page_error, plan_sources
+from pohang_watch.pipeline import (
+    DateWindow,
+    analyse_source,
+    open_store,
+    page_error,
+    plan_sources,
+    preview,
+    run_digest,
+)
 from pohang_watch.report import render_text
 from pohang_watch.sources.saved_pages import list_saved_pages
-from pohang_watch.store import Store
 
 EXIT_INPUT_FAILED = 1
 EXIT_USAGE = 2
@@ -131,7 +140,7 @@ def cmd_reparse(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_ledger(args: argparse.Namespace, settings: Settings) -> int:
     """List every commitment and partnership known, oldest first."""
-    with Store.open(settings.database.url) as store:
+    with open_store(settings) as store:
         entries = store.ledger_entries()
     for entry in entries:
         if args.kind and entry.kind != args.kind:
@@ -146,6 +155,31 @@ def cmd_ledger(args: argparse.Namespace, settings: Settings) -> int:
                 f"{who}: {entry.what}{year}  [first: {entry.first_seen}]"
             )
     return 0
+
+
+def cmd_digest(args: argparse.Namespace, settings: Settings) -> int:
+    """Send (or, with --dry-run, print) the digest of a period to the `digest` targets."""
+    if args.dry_run:
+        for text in preview(settings, args.since, args.until):
+            print(text, end="\n\n")
+        return 0
+    report = run_digest(settings, args.since, args.until)
+    for target in report.targets:
+        state = f"failed: {target.error}" if target.error else f"{target.sent} items sent"
+        print(f"{target.name}: {state}")
+    return EXIT_FAILED if report.errors else 0
+
+
+def cmd_notify(args: argparse.Namespace, settings: Settings) -> int:
+    """`notify --test`: a sample alert to every configured target, each result printed."""
+    if not args.test:
+        print("pohang-watch notify: nothing to do (use --test)", file=sys.stderr)
+        return EXIT_USAGE
+    results = send_test(Notifier.from_settings(settings.notify))
+    for result in results:
+        tags = f" [{', '.join(result.tags)}]" if result.tags else ""
+        print(f"{result.name}{tags}: {'ok' if result.error is None else result.error}")
+    return EXIT_FAILED if any(result.error for result in results) else 0
 
 
 def _date(text: str) -> date:
@@ -262,6 +296,8 @@ def build_parser() -> argparse.ArgumentParser:
     ledger.add_argument("--kind", choices=["commitment", "partnership"], help="only this kind")
     ledger.set_defaults(handler=cmd_ledger)
 
+    _add_alert_commands(commands)
+
     evaluate = commands.add_parser(
         "eval",
         help="score relevance and extraction against a labelled set",
@@ -272,6 +308,33 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--details", action="store_true", help="list misses and extras")
     evaluate.set_defaults(handler=cmd_eval)
     return parser
+
+
+def _add_alert_commands(commands: Any) -> None:
+    digest = commands.add_parser(
+        "digest",
+        help="send the digest of a period's new and updated items to the `digest` targets",
+        description="Summarise the NEW and UPDATED items of a period (days in Korea, both "
+        "included) in digest messages for the targets tagged `digest` (the console when "
+        "none). Each target gets each item once: a rerun sends nothing new.",
+    )
+    digest.add_argument(
+        "--since", type=_date, metavar="DATE", help="first day (default: a week ago)"
+    )
+    digest.add_argument("--until", type=_date, metavar="DATE", help="last day (default: today)")
+    digest.add_argument(
+        "--dry-run", action="store_true", help="print the whole digest; send and record nothing"
+    )
+    digest.set_defaults(handler=cmd_digest)
+
+    notify = commands.add_parser(
+        "notify",
+        help="check the alert targets: `notify --test` sends each a sample alert",
+        description="With --test, send a sample alert to every configured target (whatever "
+        "its tags) and print, per target, ok or the error. Nothing is recorded.",
+    )
+    notify.add_argument("--test", action="store_true", help="send the sample alert")
+    notify.set_defaults(handler=cmd_notify)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -14,7 +14,7 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from pohang_watch.errors import ConfigError
 
@@ -162,12 +162,67 @@ class ExtractSettings(_Section):
     )
 
 
+# Tags with a fixed meaning: item kinds, digests and pipeline health.
+RESERVED_TAGS = ("commitment", "partnership", "digest", "ops")
+
+
+class RouteSettings(_Section):
+    """A tag whose targets get the alerts of some kinds and sectors, at most so often."""
+
+    tag: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", description="Tag of the route's targets.")
+    kinds: tuple[Literal["commitment", "partnership"], ...] = Field(
+        default=(), description="Item kinds routed (empty: every kind)."
+    )
+    sectors: tuple[str, ...] = Field(default=(), description="Sectors routed (empty: all).")
+    min_interval_minutes: int = Field(
+        default=0,
+        ge=0,
+        description="Alerts wait in the outbox until this long after the last send.",
+    )
+
+    @field_validator("tag")
+    @classmethod
+    def _not_reserved(cls, tag: str) -> str:
+        if tag in RESERVED_TAGS:
+            raise ValueError(f"{tag!r} is a reserved tag ({', '.join(RESERVED_TAGS)})")
+        return tag
+
+
+class MuteSettings(_Section):
+    """Items recorded in the ledger but never alerted."""
+
+    phrases: tuple[str, ...] = Field(default=(), description="Words in the item or its title.")
+    parties: tuple[str, ...] = Field(default=(), description="Partners whose items are muted.")
+    actors: tuple[str, ...] = Field(default=(), description="Actors whose items are muted.")
+
+
 class NotifySettings(_Section):
     urls: tuple[str, ...] = Field(
         default=(), description="Apprise URLs; prefer $POHANG_WATCH_APPRISE_URLS for secrets."
     )
     config_file: str | None = Field(default=None, description="An apprise config file (tags).")
     max_items_per_message: int = Field(default=20, ge=1, le=200)
+    routes: tuple[RouteSettings, ...] = Field(default=(), description="Tags by kind and sector.")
+    mute: MuteSettings = MuteSettings()
+    ops_after_failures: int = Field(
+        default=3, ge=1, le=100, description="Failed sends in a row before ops is told."
+    )
+
+
+class LedgerSettings(_Section):
+    """How alike a reworded mention must be to restate or update a ledger entry (0–1)."""
+
+    commitment_similarity: float = Field(default=0.75, ge=0.0, le=1.0)
+    partnership_overlap: float = Field(default=0.5, ge=0.0, le=1.0)
+
+
+class DedupSettings(_Section):
+    near_duplicate_threshold: float = Field(
+        default=0.8,
+        ge=0.5,
+        le=1.0,
+        description="Word-shingle Jaccard at or above which a new article revises a stored story.",
+    )
 
 
 class PipelineSettings(_Section):
@@ -182,6 +237,8 @@ class Settings(_Section):
     relevance: RelevanceSettings = RelevanceSettings()
     extract: ExtractSettings = ExtractSettings()
     notify: NotifySettings = NotifySettings()
+    ledger: LedgerSettings = LedgerSettings()
+    dedup: DedupSettings = DedupSettings()
     pipeline: PipelineSettings = PipelineSettings()
     config_path: str | None = Field(default=None, exclude=True)
 

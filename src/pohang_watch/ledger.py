@@ -1,10 +1,10 @@
 """The ledger diff: is a mention NEW, an UPDATE of what is known, or merely RESTATED?
 
-Pure functions over frozen records. The store loads the entries for a batch's keys, calls
-`diff_items`, and applies what comes back in the same transaction, so the decision itself is
-testable without a database. `Alert` is the self-contained notice an outbox row carries: a
-snapshot taken when the change happened, so the notifier needs no joins and a later edit of the
-entry never rewrites an alert already queued.
+Pure functions over frozen records. The store loads the entries of a batch's match groups,
+calls `diff_items`, and applies what comes back in the same transaction, so the decision itself
+is testable without a database. A mention is matched to an entry by its exact key first, then
+fuzzily within its group (`matching.py`), so a reworded restatement is not NEW. The alerts a
+change produces are `alerts.Alert` snapshots (re-exported here).
 """
 
 from __future__ import annotations
@@ -13,21 +13,33 @@ import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
 
-from pohang_watch.dedup import normalise_text
+from pohang_watch.alerts import Alert, ChangeType, OutboxAlert
+from pohang_watch.matching import (
+    MatchRules,
+    commitment_score,
+    group_key,
+    normalise_words,
+    object_text,
+    partnership_score,
+    shortlist,
+)
 from pohang_watch.models import Amount, Commitment, ExtractedArticle, Item, ItemKind
 
-# Words whose presence or absence does not change what was promised ("build a hub" is
-# "build the hub"); dropping them keeps one ledger entry through small rewording.
-_STOP_WORDS = frozenset({"a", "an", "the", "its", "their", "of"})
-
-
-class ChangeType(StrEnum):
-    NEW = "NEW"
-    UPDATED = "UPDATED"
-    RESTATED = "RESTATED"
+__all__ = [
+    "Alert",
+    "ChangeType",
+    "LedgerChange",
+    "LedgerEntry",
+    "MatchRules",
+    "OutboxAlert",
+    "alert_for",
+    "diff_items",
+    "entry_group",
+    "item_group",
+    "item_key",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +66,9 @@ class LedgerEntry:
     # When the mention the current state came from was published (its first-seen time when
     # undated): a mention older than this describes the past and must not move the ledger back.
     state_at: datetime | None = None
+    # The sentence and link the current state came from (an UPDATED alert quotes both sides).
+    state_evidence: str | None = None
+    state_url: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,96 +89,62 @@ class LedgerChange:
     published_at: datetime | None
 
 
-@dataclass(frozen=True, slots=True)
-class Alert:
-    """What people are told about one NEW or UPDATED change."""
-
-    change: ChangeType
-    kind: ItemKind
-    key: str
-    actor: str | None
-    what: str
-    parties: tuple[str, ...]
-    partnership_kind: str | None
-    status: str
-    target_year: int | None
-    amount_text: str | None
-    sector: str
-    what_changed: tuple[str, ...]
-    evidence: str
-    article_id: str | None
-    article_url: str | None
-    article_title: str
-    source: str
-    published_at: datetime | None
-
-    def to_payload(self) -> dict[str, Any]:
-        """A JSON-ready dict, stored in the outbox row."""
-        payload = dataclasses.asdict(self)
-        payload["published_at"] = self.published_at.isoformat() if self.published_at else None
-        return payload
-
-    @classmethod
-    def from_payload(cls, payload: Mapping[str, Any]) -> Alert:
-        """Inverse of `to_payload`, tolerant of payloads queued by older or newer code.
-
-        Outbox rows outlive the code that wrote them: a field added since defaults (None, an
-        empty tuple or string) and a field since removed is ignored, so an upgrade never
-        strands queued alerts. Raises KeyError/ValueError if a required field is missing or bad.
-        """
-        fields = {name: payload.get(name, default) for name, default in _PAYLOAD_DEFAULTS.items()}
-        fields.update({name: payload[name] for name in _PAYLOAD_REQUIRED})
-        published = fields["published_at"]
-        fields.update(
-            change=ChangeType(fields["change"]),
-            kind=ItemKind(fields["kind"]),
-            parties=tuple(fields["parties"] or ()),
-            what_changed=tuple(fields["what_changed"] or ()),
-            published_at=datetime.fromisoformat(published) if published else None,
-        )
-        return cls(**fields)
-
-
-# Without these an alert means nothing; every other field has a default for old payloads.
-_PAYLOAD_REQUIRED = ("change", "kind", "key", "what", "status")
-_PAYLOAD_DEFAULTS: dict[str, Any] = {
-    "actor": None,
-    "parties": (),
-    "partnership_kind": None,
-    "target_year": None,
-    "amount_text": None,
-    "sector": "",
-    "what_changed": (),
-    "evidence": "",
-    "article_id": None,
-    "article_url": None,
-    "article_title": "",
-    "source": "",
-    "published_at": None,
-}
-
-
-@dataclass(frozen=True, slots=True)
-class OutboxAlert:
-    """A queued alert, with the targets (of those asked about) that have not received it."""
-
-    id: int
-    alert_key: str
-    alert: Alert
-    created_at: datetime
-    missing_targets: tuple[str, ...]
-
-
-def _normalise_words(text: str) -> str:
-    return " ".join(w for w in normalise_text(text).split() if w not in _STOP_WORDS)
-
-
 def item_key(item: Item) -> str:
-    """The identity of an item across articles: who and what, never its status or target."""
+    """The identity of a new entry: who and what, never its status or target. A partnership's
+    key names its object too, so two different MOUs between the same parties stay two."""
     if isinstance(item, Commitment):
-        return f"commitment|{_normalise_words(item.actor)}|{_normalise_words(item.what)}"
-    parties = ",".join(sorted(_normalise_words(party) for party in item.parties))
-    return f"partnership|{parties}|{_normalise_words(item.partnership_kind)}"
+        return f"commitment|{normalise_words(item.actor)}|{normalise_words(item.what)}"
+    parties = ",".join(sorted(normalise_words(party) for party in item.parties))
+    key = f"partnership|{parties}|{normalise_words(item.partnership_kind)}"
+    thing = _object(item)
+    return f"{key}|{thing}" if thing else key
+
+
+def item_group(item: Item) -> str:
+    """The match group of a mention: only entries of the same group are compared."""
+    if isinstance(item, Commitment):
+        return group_key(item.kind.value, item.actor, (), None)
+    return group_key(item.kind.value, None, item.parties, item.partnership_kind)
+
+
+def entry_group(entry: LedgerEntry) -> str:
+    return group_key(entry.kind.value, entry.actor, entry.parties, entry.partnership_kind)
+
+
+def _object(item: Item | LedgerEntry) -> str:
+    if item.kind is ItemKind.COMMITMENT:
+        return object_text(item.what)
+    return object_text(item.what, parties=item.parties, kind=item.partnership_kind or "")
+
+
+def _score(item: Item, object_words: str, entry: LedgerEntry, rules: MatchRules) -> float:
+    """How alike the mention and the entry are, on the scale of the kind's threshold."""
+    if isinstance(item, Commitment):
+        return commitment_score(object_words, item.target_year, _object(entry), entry.target_year)
+    other = _object(entry)
+    if not object_words or not other:  # "an MOU with X" names no object: it joins the group
+        return rules.partnership_overlap
+    return partnership_score(object_words, other)
+
+
+def find_entry(item: Item, entries: Sequence[LedgerEntry], rules: MatchRules) -> LedgerEntry | None:
+    """The entry of the item's group it restates or updates, or None (it is NEW): the most
+    alike above the kind's threshold; among equals, the one stated most recently."""
+    exact = item_key(item)
+    if same := [entry for entry in entries if entry.key == exact]:
+        return same[0]
+    words = _object(item)
+    threshold = (
+        rules.commitment_similarity if isinstance(item, Commitment) else rules.partnership_overlap
+    )
+    best: tuple[float, float, LedgerEntry] | None = None
+    for index in shortlist(words, [_object(e) for e in entries]):
+        entry = entries[index]
+        score = _score(item, words, entry, rules)
+        recency = entry.state_at.timestamp() if entry.state_at else 0.0
+        if score >= threshold and (best is None or (score, recency) > best[:2]):
+            best = (score, recency, entry)
+    return best[2] if best else None
 
 
 def _item_amount(item: Item) -> Amount | None:
@@ -219,10 +200,14 @@ def _new_entry(
         created_at=None,
         updated_at=None,
         state_at=said_at,
+        state_evidence=item.evidence,
+        state_url=article.url,
     )
 
 
-def _updated_entry(previous: LedgerEntry, item: Item, said_at: datetime | None) -> LedgerEntry:
+def _updated_entry(
+    previous: LedgerEntry, item: Item, said_at: datetime | None, url: str | None
+) -> LedgerEntry:
     """The entry after a mention no older than its state: the mention is now the latest word,
     whether it changed anything or confirmed what was known."""
     return dataclasses.replace(
@@ -232,6 +217,8 @@ def _updated_entry(previous: LedgerEntry, item: Item, said_at: datetime | None) 
         amount=_item_amount(item) or previous.amount,
         mentions=previous.mentions + 1,
         state_at=said_at or previous.state_at,
+        state_evidence=item.evidence,
+        state_url=url,
     )
 
 
@@ -242,7 +229,7 @@ def _is_older(said_at: datetime | None, previous: LedgerEntry) -> bool:
 
 
 def _classify(
-    previous: LedgerEntry, item: Item, said_at: datetime | None
+    previous: LedgerEntry, item: Item, said_at: datetime | None, url: str | None
 ) -> tuple[ChangeType, LedgerEntry, tuple[str, ...]]:
     """An older article (fetched late, or by a backfill) is history: recorded as a mention,
     never a change, so the ledger cannot move from "signed" back to "proposed"."""
@@ -254,7 +241,7 @@ def _classify(
         )
     what_changed = _differences(previous, item)
     kind = ChangeType.UPDATED if what_changed else ChangeType.RESTATED
-    return kind, _updated_entry(previous, item, said_at), what_changed
+    return kind, _updated_entry(previous, item, said_at, url), what_changed
 
 
 def _change(
@@ -270,7 +257,7 @@ def _change(
     if previous is None:
         kind, current = ChangeType.NEW, _new_entry(key, extracted, item, said_at)
     else:
-        kind, current, what_changed = _classify(previous, item, said_at)
+        kind, current, what_changed = _classify(previous, item, said_at, article.url)
     return LedgerChange(
         change=kind,
         key=key,
@@ -287,11 +274,15 @@ def _change(
     )
 
 
+_DEFAULT_RULES = MatchRules()
+
+
 def diff_items(
     mentions: Sequence[tuple[ExtractedArticle, Item]],
     known: Mapping[str, LedgerEntry],
     *,
     seen_at: datetime | None = None,
+    rules: MatchRules = _DEFAULT_RULES,
 ) -> list[LedgerChange]:
     """Classify each mention against the ledger, in order.
 
@@ -300,17 +291,25 @@ def diff_items(
     in one article counts once (its first mention): one article is one statement. A mention
     is dated by its article's published time, or `seen_at` (when the batch was first seen) for
     an undated article; one older than the entry's state is RESTATED, whatever it says.
+    `known` needs only the entries of the mentions' groups (`item_group`).
     """
     state = dict(known)
+    groups: dict[str, list[str]] = {}
+    for entry in known.values():
+        groups.setdefault(entry_group(entry), []).append(entry.key)
     seen_in_article: set[tuple[str, str]] = set()
     changes = []
     for extracted, item in mentions:
-        key = item_key(item)
+        members = groups.setdefault(item_group(item), [])
+        previous = find_entry(item, [state[key] for key in members], rules)
+        key = previous.key if previous else item_key(item)
         article_key = (extracted.article.content_hash, key)
         if article_key in seen_in_article:
             continue
         seen_in_article.add(article_key)
-        change = _change(extracted, item, key, state.get(key), seen_at)
+        change = _change(extracted, item, key, previous, seen_at)
+        if previous is None:
+            members.append(key)
         state[key] = change.current
         changes.append(change)
     return changes
@@ -338,4 +337,18 @@ def alert_for(change: LedgerChange) -> Alert:
         article_title=change.article_title,
         source=change.source,
         published_at=change.published_at,
+        **_previous_side(change),
     )
+
+
+def _previous_side(change: LedgerChange) -> dict[str, Any]:
+    """The state an UPDATED change replaces: status, sentence, link and when it was said."""
+    previous = change.previous
+    if change.change is not ChangeType.UPDATED or previous is None:
+        return {}
+    return {
+        "previous_status": previous.status,
+        "previous_evidence": previous.state_evidence or previous.first_evidence,
+        "previous_url": previous.state_url if previous.state_evidence else previous.first_url,
+        "previous_at": previous.state_at,
+    }

@@ -45,6 +45,7 @@ class RunReport:
     skipped: dict[str, int] = field(default_factory=dict)  # reason → pages left out
     undated: int = 0  # kept by a date range although their date is unknown
     updated: int = 0  # stored articles rewritten in place (reparse)
+    revisions: int = 0  # new articles that republish or lightly edit a stored story
     summary: DeliveryReport | None = None  # the one message a backfill or reparse sends
 
     def changes_of(self, change: ChangeType) -> list[LedgerChange]:
@@ -73,6 +74,7 @@ def summarise_run(
         skipped=dict(skipped or {}),
         undated=undated,
         updated=sum(o.updated for o in outcomes),
+        revisions=sum(o.revisions for o in outcomes),
         pages_seen=pages_seen,
         stored=sum(o.stored for o in outcomes),
         not_about_pohang=tuple(a.source for b in batches for a in b.not_about_pohang),
@@ -98,8 +100,10 @@ def counts_line(report: RunReport) -> str:
     duplicates = sum(report.duplicates.values())
     detail = ", ".join(f"{k} {v}" for k, v in sorted(report.duplicates.items()))
     rewritten = f"{report.updated} stored articles re-extracted, " if report.updated else ""
+    revised = f" ({report.revisions} revisions of stored stories)" if report.revisions else ""
     return (
-        f"{report.pages_seen} pages read, {rewritten}{report.stored} new articles stored, "
+        f"{report.pages_seen} pages read, {rewritten}{report.stored} new articles stored"
+        f"{revised}, "
         f"{duplicates} duplicates{f' ({detail})' if detail else ''}, "
         f"{len(report.not_about_pohang)} not about Pohang, "
         f"{len(report.errors)} error{'' if len(report.errors) == 1 else 's'}"
@@ -126,6 +130,7 @@ def _delivery_line(delivery: DeliveryReport | None) -> str:
     parts = [
         f"{t.name}: {t.sent} sent, {t.failed} failed"
         + (f", {t.busy} being sent by another run" if t.busy else "")
+        + (f", {t.waiting} waiting for the route's interval" if t.waiting else "")
         for t in delivery.targets
     ]
     return "alerts: " + ("; ".join(parts) if parts else "nothing pending")

@@ -39,7 +39,15 @@ def test_update_says_what_changed() -> None:
     assert alert.change is ChangeType.UPDATED
     message = render_alerts([alert])
     assert message.title.startswith("Updated partnership: Pohang City + University College")
-    assert "status: proposed → signed" in message.body
+    assert "status: proposed (2025-06-05) → signed (2025-06-06)" in message.body
+    before, after = "University College London proposed an mou", "signed an mou"
+    assert before in message.body, "the earlier evidence sentence"
+    assert after in message.body, "the new evidence sentence"
+    assert message.body.count("https://www.asiae.co.kr/en/article/") == 2, "both links"
+    for form in (message.slack, message.html):
+        assert "proposed (2025-06-05) → signed (2025-06-06)" in form
+        assert "2025060413203200001" in form
+        assert "2025060413203200002" in form
 
 
 def test_source_stands_in_for_a_missing_url() -> None:

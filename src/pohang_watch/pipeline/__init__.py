@@ -3,12 +3,14 @@
 stages.py   batch stages shared by every run (analyse, record, deliver, summarise)
 live.py     the live site: discover links, fetch and archive pages
 runs.py     ingest and backfill runs over saved pages and the live site
+digest.py   the digest of a period, for `digest` targets
 reparse.py  rebuild articles and the ledger from the raw archive and the stored articles
 
 flows/ wraps the stages as Prefect tasks, one task per batch of pages; these functions chain
 them without Prefect for the CLI's helpers, scripts and tests.
 """
 
+from pohang_watch.pipeline.digest import DigestPeriod, digest_period, preview, run_digest
 from pohang_watch.pipeline.live import Discovered, discover_links, fetch_articles
 from pohang_watch.pipeline.reparse import ReparseStages, reparse_batch, run_reparse
 from pohang_watch.pipeline.runs import (
@@ -27,15 +29,18 @@ from pohang_watch.pipeline.stages import (
     analyse_source,
     chunked,
     deliver_alerts,
+    open_store,
     page_error,
     process_sources,
     record_batch,
+    record_rules,
     send_run_summary,
 )
 
 __all__ = [
     "AlertMode",
     "DateWindow",
+    "DigestPeriod",
     "Discovered",
     "IngestStages",
     "ProcessedBatch",
@@ -46,14 +51,19 @@ __all__ = [
     "analyse_source",
     "chunked",
     "deliver_alerts",
+    "digest_period",
     "discover_links",
     "execute",
     "fetch_articles",
+    "open_store",
     "page_error",
     "plan_sources",
+    "preview",
     "process_sources",
     "record_batch",
+    "record_rules",
     "reparse_batch",
+    "run_digest",
     "run_ingest",
     "run_reparse",
     "send_run_summary",

@@ -24,6 +24,7 @@ from pohang_watch.pipeline.stages import (
     analyse_document,
     analyse_each,
     chunked,
+    open_store,
 )
 from pohang_watch.report import RunReport
 from pohang_watch.store import ArchivedPage, RecordOutcome, Store, StoredArticle
@@ -77,7 +78,7 @@ def run_reparse(
     plan = RunPlan(alerts=alerts, flow="pohang-reparse")
     start = datetime.combine(since, time(), KST) if since else None
     tally = Tally()
-    with Store.open(settings.database.url) as store:
+    with open_store(settings) as store:
         for chunk in chunked(_everything_stored(store, start), settings.pipeline.batch_size):
             tally.pages_seen += len(chunk)
             tally.add(*stages.reparse(store, chunk, settings, run_id, alerts == "each"))

@@ -30,6 +30,7 @@ from pohang_watch.pipeline.stages import (
     ProcessedBatch,
     chunked,
     deliver_alerts,
+    open_store,
     process_sources,
     record_batch,
     send_run_summary,
@@ -184,7 +185,7 @@ def execute(
 ) -> RunReport:
     """Run the plan: saved pages, then live listings, batch by batch; then tell people."""
     tally = Tally()
-    with Store.open(settings.database.url) as store:
+    with open_store(settings) as store:
         if plan.paths:
             _read_saved_pages(plan, settings, store, run_id, stages, tally)
         if plan.listings:

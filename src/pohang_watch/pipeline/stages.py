@@ -9,14 +9,18 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from itertools import islice
 from typing import TypeVar
 
+from pohang_watch.alerts import MuteList
 from pohang_watch.config import Settings
 from pohang_watch.errors import FetchError, ParseError, SourceError
 from pohang_watch.extract import extract_items
 from pohang_watch.ledger import LedgerChange
+from pohang_watch.matching import MatchRules
 from pohang_watch.models import Article, ExtractedArticle, PageError, SourceDocument
+from pohang_watch.neardup import NearDuplicateRules
 from pohang_watch.notify import (
     DeliveryReport,
     Notifier,
@@ -24,11 +28,12 @@ from pohang_watch.notify import (
     render_summary,
     send_summary,
 )
+from pohang_watch.notify.routing import Route, Routing
 from pohang_watch.parse import parse_document
 from pohang_watch.parse.cleanup import scrub
 from pohang_watch.relevance import score_relevance
 from pohang_watch.sources.saved_pages import read_saved_page
-from pohang_watch.store import RecordOutcome, Store
+from pohang_watch.store import RecordOutcome, RecordRules, Store
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +48,24 @@ class ProcessedBatch:
     not_about_pohang: tuple[ExtractedArticle, ...]
     errors: tuple[PageError, ...]
     retry_later: tuple[str, ...] = ()  # URLs whose fetch failed for now (timeouts, 5xx, 429)
+
+
+def record_rules(settings: Settings) -> RecordRules:
+    """The configured fuzzy matching, near-duplicate threshold and mute list."""
+    mute = settings.notify.mute
+    return RecordRules(
+        matching=MatchRules(
+            commitment_similarity=settings.ledger.commitment_similarity,
+            partnership_overlap=settings.ledger.partnership_overlap,
+        ),
+        near_duplicates=NearDuplicateRules(settings.dedup.near_duplicate_threshold),
+        mutes=MuteList(mute.phrases, mute.parties, mute.actors),
+    )
+
+
+def open_store(settings: Settings) -> Store:
+    """The configured database, recording by the configured rules."""
+    return Store.open(settings.database.url, record_rules(settings))
 
 
 def chunked(items: Iterable[T], size: int) -> Iterator[list[T]]:
@@ -135,7 +158,28 @@ def record_batch(
 def deliver_alerts(store: Store, settings: Settings) -> DeliveryReport:
     """Send every pending alert to every target that has not received it yet."""
     notifier = Notifier.from_settings(settings.notify)
-    return deliver_pending(store, notifier, settings.notify.max_items_per_message)
+    return deliver_pending(
+        store,
+        notifier,
+        settings.notify.max_items_per_message,
+        routing=routing_for(settings),
+        ops_after_failures=settings.notify.ops_after_failures,
+    )
+
+
+def routing_for(settings: Settings) -> Routing:
+    """The configured routes: tags by kind and sector, with their minimum intervals."""
+    return Routing.of(
+        [
+            Route(
+                tag=route.tag,
+                kinds=frozenset(route.kinds),
+                sectors=frozenset(sector.casefold() for sector in route.sectors),
+                min_interval=timedelta(minutes=route.min_interval_minutes),
+            )
+            for route in settings.notify.routes
+        ]
+    )
 
 
 def send_run_summary(

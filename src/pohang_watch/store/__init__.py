@@ -6,20 +6,27 @@ engine.py      engines, SQLite tuning, dialect differences
 corpus.py      articles and their URLs
 archive.py     the raw archive of fetched pages, listing validators, known ids
 reparse_rows.py rewriting stored articles in place after a parser or extractor change
-ledger_rows.py ledger entries, mentions and outbox rows
+story_rows.py  near-duplicate stories found by LSH bands (an indexed lookup, never a scan)
+ledger_rows.py ledger entries (loaded by match group), mentions and outbox rows
+outbox_rows.py pending alerts per target, and the alerts of a period (digests)
 delivery_rows.py targets, claims and delivery rows
+health_rows.py target health: consecutive failures, what ops was told, the last send
+migration_3.py near-duplicates, match groups, UPDATED evidence, target health
 repository.py  `Store`, the one door used by the rest of the pipeline
 """
 
 from pohang_watch.store.archive import ArchivedPage, StoredArticle
 from pohang_watch.store.delivery_rows import Claim
-from pohang_watch.store.repository import RecordOutcome, Store, StoredValidatorCache
+from pohang_watch.store.health_rows import TargetHealth
+from pohang_watch.store.repository import RecordOutcome, RecordRules, Store, StoredValidatorCache
 
 __all__ = [
     "ArchivedPage",
     "Claim",
     "RecordOutcome",
+    "RecordRules",
     "Store",
     "StoredArticle",
     "StoredValidatorCache",
+    "TargetHealth",
 ]

@@ -13,13 +13,16 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, bindparam, func, insert, select, update
 
-from pohang_watch.ledger import ChangeType, LedgerChange, LedgerEntry, alert_for
+from pohang_watch.alerts import MuteList
+from pohang_watch.ledger import ChangeType, LedgerChange, LedgerEntry, alert_for, entry_group
+from pohang_watch.matching import group_hash
 from pohang_watch.models import Amount, Commitment, ItemKind
 from pohang_watch.store.corpus import chunks, fetch_pairs
 from pohang_watch.store.engine import dialect_insert
-from pohang_watch.store.schema import ledger_entries, mentions, outbox
+from pohang_watch.store.schema import articles, ledger_entries, mentions, outbox
 
 ALERTING = (ChangeType.NEW, ChangeType.UPDATED)
+_NO_MUTES = MuteList()
 
 
 def key_hash(key: str) -> str:
@@ -62,14 +65,17 @@ def entry_from_row(row: Row[Any]) -> LedgerEntry:
         created_at=row.created_at,
         updated_at=row.updated_at,
         state_at=row.state_at,
+        state_evidence=row.state_evidence,
+        state_url=row.state_url,
     )
 
 
-def load_entries(conn: Connection, keys: Iterable[str]) -> dict[str, LedgerEntry]:
-    """The current entries for these keys, by key."""
+def load_groups(conn: Connection, groups: Iterable[str]) -> dict[str, LedgerEntry]:
+    """The current entries of these match groups, by key: an indexed IN query on the group
+    hash, so a mention is compared with its own group and never with the whole ledger."""
     entries: dict[str, LedgerEntry] = {}
-    for chunk in chunks(sorted({key_hash(key) for key in keys})):
-        query = select(ledger_entries).where(ledger_entries.c.key_hash.in_(chunk))
+    for chunk in chunks(sorted({group_hash(group) for group in groups})):
+        query = select(ledger_entries).where(ledger_entries.c.group_hash.in_(chunk))
         entries.update((row.key, entry_from_row(row)) for row in conn.execute(query))
     return entries
 
@@ -104,11 +110,14 @@ def _entry_row(change: LedgerChange, article_pk: int, now: datetime) -> dict[str
         "created_at": now,
         "updated_at": now,
         "state_at": entry.state_at or now,
+        "group_hash": group_hash(entry_group(entry)),
+        "state_evidence": entry.state_evidence,
+        "state_url": entry.state_url,
     }
 
 
 def _state(entry: LedgerEntry) -> tuple[Any, ...]:
-    return (entry.status, entry.target_year, entry.amount, entry.state_at)
+    return (entry.status, entry.target_year, entry.amount, entry.state_at, entry.state_evidence)
 
 
 def _update_current_state(
@@ -136,6 +145,8 @@ def _update_current_state(
             amount_currency=bindparam("b_amount_currency"),
             amount_text=bindparam("b_amount_text"),
             state_at=bindparam("b_state_at"),
+            state_evidence=bindparam("b_state_evidence"),
+            state_url=bindparam("b_state_url"),
             updated_at=bindparam("b_updated_at"),
         )
     )
@@ -146,6 +157,8 @@ def _update_current_state(
             "b_target_year": entry.target_year,
             **{f"b_{name}": value for name, value in _amount_columns(entry.amount).items()},
             "b_state_at": entry.state_at or now,
+            "b_state_evidence": entry.state_evidence,
+            "b_state_url": entry.state_url,
             "b_updated_at": now,
         }
         for key, entry in latest.items()
@@ -171,10 +184,12 @@ def _mention_row(
 
 
 def count_mentions(conn: Connection, entry_pks: Iterable[int]) -> None:
-    """Set `mentions` to the number of distinct articles that stated each entry."""
+    """Set `mentions` to the number of distinct stories that stated each entry: a
+    republished or lightly edited copy (a revision, `articles.story_pk`) is the same story."""
+    story = func.coalesce(articles.c.story_pk, articles.c.id)
     count = (
-        select(func.count())
-        .select_from(mentions)
+        select(func.count(func.distinct(story)))
+        .select_from(mentions.join(articles, mentions.c.article_pk == articles.c.id))
         .where(mentions.c.entry_pk == ledger_entries.c.id)
         .scalar_subquery()
     )
@@ -214,21 +229,30 @@ def apply_changes(
 
 
 def enqueue_alerts(
-    conn: Connection, changes: Sequence[LedgerChange], entry_pks: Mapping[str, int], now: datetime
+    conn: Connection,
+    changes: Sequence[LedgerChange],
+    entry_pks: Mapping[str, int],
+    now: datetime,
+    mutes: MuteList = _NO_MUTES,
 ) -> int:
-    """Queue one outbox row per NEW/UPDATED change not queued before; return how many."""
+    """Queue one outbox row per NEW/UPDATED change not queued before (and not muted: a muted
+    item is recorded in the ledger, never alerted); return how many."""
     rows: dict[str, dict[str, Any]] = {}
     for change in changes:
-        if change.change in ALERTING:
-            key = alert_key(change)
-            rows[key] = {
-                "alert_key": key,
-                "change": change.change.value,
-                "kind": change.current.kind.value,
-                "entry_pk": entry_pks[change.key],
-                "payload": alert_for(change).to_payload(),
-                "created_at": now,
-            }
+        if change.change not in ALERTING:
+            continue
+        alert = alert_for(change)
+        if mutes.mutes(alert):
+            continue
+        key = alert_key(change)
+        rows[key] = {
+            "alert_key": key,
+            "change": change.change.value,
+            "kind": change.current.kind.value,
+            "entry_pk": entry_pks[change.key],
+            "payload": alert.to_payload(),
+            "created_at": now,
+        }
     existing = fetch_pairs(conn, select(outbox.c.alert_key, outbox.c.id), outbox.c.alert_key, rows)
     fresh = [row for key, row in rows.items() if key not in existing]
     if fresh:

@@ -34,6 +34,7 @@ from sqlalchemy import (
 )
 
 from pohang_watch.errors import StoreError
+from pohang_watch.store.migration_3 import near_duplicates_and_health
 from pohang_watch.store.schema import schema_migrations
 
 
@@ -207,6 +208,9 @@ def _create_archive_tables(conn: Connection) -> None:
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial tables", _create_initial_tables),
     Migration(2, "raw archive and listing validators", _create_archive_tables),
+    Migration(
+        3, "near-duplicates, fuzzy matching groups, target health", near_duplicates_and_health
+    ),
 )
 
 

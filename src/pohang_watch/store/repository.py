@@ -10,18 +10,21 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
-from typing import Any, Self
+from typing import Self
 
-from sqlalchemy import Connection, Engine, and_, func, select
+from sqlalchemy import Connection, Engine, func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
+from pohang_watch.alerts import MuteList
 from pohang_watch.errors import StoreError
-from pohang_watch.ledger import Alert, LedgerChange, LedgerEntry, OutboxAlert, diff_items, item_key
+from pohang_watch.ledger import LedgerChange, LedgerEntry, OutboxAlert, diff_items, item_group
+from pohang_watch.matching import MatchRules
 from pohang_watch.models import ExtractedArticle
+from pohang_watch.neardup import NearDuplicateRules
 from pohang_watch.sources.http import FetchedPage, Validators
 from pohang_watch.store.archive import (
     ArchivedPage,
@@ -33,7 +36,7 @@ from pohang_watch.store.archive import (
     unarchived_article_chunk,
     upsert_pages,
 )
-from pohang_watch.store.corpus import chunks, store_articles
+from pohang_watch.store.corpus import store_articles
 from pohang_watch.store.delivery_rows import (
     CLAIM_LEASE,
     Claim,
@@ -41,21 +44,24 @@ from pohang_watch.store.delivery_rows import (
     record_attempt,
     register_targets,
     release,
-    start_points,
 )
 from pohang_watch.store.engine import create_store_engine, writer
+from pohang_watch.store.health_rows import TargetHealth, mark_reported, note_send, read_health
 from pohang_watch.store.ledger_rows import (
     apply_changes,
     count_mentions,
     enqueue_alerts,
     entry_from_row,
-    load_entries,
+    load_groups,
 )
 from pohang_watch.store.migrations import migrate
+from pohang_watch.store.outbox_rows import between, pending
 from pohang_watch.store.reparse_rows import rewrite_articles
-from pohang_watch.store.schema import articles, deliveries, ledger_entries, outbox
+from pohang_watch.store.schema import articles, ledger_entries
+from pohang_watch.store.story_rows import link_stories
 
 _MAX_ERROR_CHARS = 1000
+_NOT_ROUTED = "not routed to this target"
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +73,16 @@ class RecordOutcome:
     changes: tuple[LedgerChange, ...]
     alerts_enqueued: int
     updated: int = 0  # stored articles rewritten in place (reparse)
+    revisions: int = 0  # new articles that republish or lightly edit a stored story
+
+
+@dataclass(frozen=True, slots=True)
+class RecordRules:
+    """How recording decides: fuzzy ledger matching, near-duplicate stories, muted items."""
+
+    matching: MatchRules = field(default_factory=MatchRules)
+    near_duplicates: NearDuplicateRules = field(default_factory=NearDuplicateRules)
+    mutes: MuteList = field(default_factory=MuteList)
 
 
 def _shown_url(url: str) -> str:
@@ -87,20 +103,24 @@ def _database_errors(action: str) -> Iterator[None]:
         raise StoreError(f"{action}: {type(cause).__name__}: {message}") from exc
 
 
+_DEFAULT_RULES = RecordRules()
+
+
 class Store:
     """Corpus, ledger and outbox in one SQLite or PostgreSQL database."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, rules: RecordRules = _DEFAULT_RULES) -> None:
         self._engine = engine
         self._writer = writer(engine)
+        self.rules = rules
 
     @classmethod
-    def open(cls, url: str) -> Store:
+    def open(cls, url: str, rules: RecordRules = _DEFAULT_RULES) -> Store:
         """Connect and bring the schema to the newest version; errors name the database
         (without its password) so a wrong setting is easy to spot."""
         shown = _shown_url(url)
         with _database_errors(f"cannot open the database {shown}"):
-            store = cls(create_store_engine(url))
+            store = cls(create_store_engine(url), rules)
         try:
             with store._write(f"cannot migrate the database {shown}") as conn:
                 migrate(conn)
@@ -148,12 +168,16 @@ class Store:
         now = datetime.now(UTC)
         with self._write("cannot record the batch") as conn:
             corpus = store_articles(conn, extracted, source_run=source_run, now=now)
-            changes, enqueued = _record_items(conn, corpus.new, corpus.pks, now, enqueue)
+            revisions = link_stories(conn, corpus.new, corpus.pks, self.rules.near_duplicates)
+            changes, enqueued = _record_items(
+                conn, corpus.new, corpus.pks, now, self.rules, enqueue
+            )
         return RecordOutcome(
             stored=len(corpus.new),
             duplicates=corpus.duplicates,
             changes=tuple(changes),
             alerts_enqueued=enqueued,
+            revisions=len(revisions),
         )
 
     def reparse_articles(
@@ -173,9 +197,10 @@ class Store:
         with self._write("cannot record the reparsed batch") as conn:
             rewrite = rewrite_articles(conn, extracted)
             corpus = store_articles(conn, rewrite.fresh, source_run=source_run, now=now)
+            revisions = link_stories(conn, corpus.new, corpus.pks, self.rules.near_duplicates)
             recorded = [*rewrite.about, *corpus.new]
             pks = rewrite.pks | corpus.pks
-            changes, enqueued = _record_items(conn, recorded, pks, now, enqueue)
+            changes, enqueued = _record_items(conn, recorded, pks, now, self.rules, enqueue)
             count_mentions(conn, rewrite.stale_entries)
         return RecordOutcome(
             stored=len(corpus.new),
@@ -183,6 +208,7 @@ class Store:
             changes=tuple(changes),
             alerts_enqueued=enqueued,
             updated=len(rewrite.pks),
+            revisions=len(revisions),
         )
 
     def archive_pages(self, pages: Sequence[FetchedPage]) -> None:
@@ -251,46 +277,26 @@ class Store:
         targets = sorted(set(target_ids))
         if not targets:
             return []
-        delivered = (
-            select(func.count())
-            .select_from(deliveries)
-            .where(
-                deliveries.c.alert_pk == outbox.c.id,
-                deliveries.c.sent_at.is_not(None),
-                deliveries.c.target_id.in_(targets),
-            )
-            .scalar_subquery()
-        )
         with self._read("cannot read the outbox") as conn:
-            starts = start_points(conn, targets)
-            query = (
-                select(outbox)
-                .where(delivered < len(targets), outbox.c.id > min(starts.values()))
-                .order_by(outbox.c.id)
-            )
-            if kinds is not None:
-                query = query.where(outbox.c.kind.in_(sorted(set(kinds))))
-            rows = list(conn.execute(query))
-            received = self._received(conn, [row.id for row in rows], targets)
-        pending = (_outbox_alert(row, starts, received.get(row.id, set())) for row in rows)
-        return [alert for alert in pending if alert.missing_targets]
+            return pending(conn, targets, kinds)
 
-    @staticmethod
-    def _received(
-        conn: Connection, alert_pks: Sequence[int], targets: Sequence[str]
-    ) -> dict[int, set[str]]:
-        received: dict[int, set[str]] = {}
-        for chunk in chunks(alert_pks):
-            query = select(deliveries.c.alert_pk, deliveries.c.target_id).where(
-                and_(
-                    deliveries.c.alert_pk.in_(chunk),
-                    deliveries.c.target_id.in_(targets),
-                    deliveries.c.sent_at.is_not(None),
-                )
-            )
-            for alert_pk, target_id in conn.execute(query):
-                received.setdefault(alert_pk, set()).add(target_id)
-        return received
+    def alerts_between(
+        self, since: datetime, until: datetime, target_id: str | None = None
+    ) -> list[OutboxAlert]:
+        """Alerts queued in [since, until), oldest first; with a target, only those it has
+        not received (a digest that failed or was never sent for the period)."""
+        with self._read("cannot read the outbox") as conn:
+            return between(conn, since, until, target_id)
+
+    def target_health(self, target_ids: Sequence[str]) -> dict[str, TargetHealth]:
+        """The registered targets' consecutive failures and what ops was told about them."""
+        with self._read("cannot read target health") as conn:
+            return read_health(conn, target_ids)
+
+    def mark_reported(self, target_id: str, at: datetime | None) -> None:
+        """Ops was told the target is down (at that time), or that it is back (None)."""
+        with self._write("cannot record target health") as conn:
+            mark_reported(conn, target_id, at)
 
     def claim_alerts(
         self, alert_ids: Sequence[int], target_id: str, *, lease: timedelta = CLAIM_LEASE
@@ -310,12 +316,24 @@ class Store:
         now = datetime.now(UTC)
         with self._write("cannot record a delivery") as conn:
             record_attempt(conn, alert_ids, target_id, now, {"sent_at": now, "last_error": None})
+            note_send(conn, target_id, now, None)
+
+    def record_not_routed(self, alert_ids: Sequence[int], target_id: str) -> None:
+        """Mark alerts the target's routes do not take (another sector) as settled for it,
+        without counting as a send: they are never read for it again."""
+        now = datetime.now(UTC)
+        with self._write("cannot record a delivery") as conn:
+            record_attempt(
+                conn, alert_ids, target_id, now, {"sent_at": now, "last_error": _NOT_ROUTED}
+            )
 
     def record_delivery_failure(self, alert_ids: Sequence[int], target_id: str, error: str) -> None:
         """Note a failed send; the alerts stay pending for this target and are retried."""
         outcome = {"sent_at": None, "last_error": error[:_MAX_ERROR_CHARS]}
+        now = datetime.now(UTC)
         with self._write("cannot record a delivery") as conn:
-            record_attempt(conn, alert_ids, target_id, datetime.now(UTC), outcome)
+            record_attempt(conn, alert_ids, target_id, now, outcome)
+            note_send(conn, target_id, now, error[:_MAX_ERROR_CHARS])
 
 
 class StoredValidatorCache:
@@ -336,28 +354,14 @@ def _record_items(
     recorded: Sequence[ExtractedArticle],
     article_pks: Mapping[str, int],
     now: datetime,
+    rules: RecordRules,
     enqueue: bool,
 ) -> tuple[list[LedgerChange], int]:
-    """Diff the articles' items against the ledger, apply the changes, queue their alerts."""
+    """Diff the articles' items against the entries of their match groups, apply the changes,
+    and queue their alerts unless `enqueue` is off."""
     mentioned = [(e, item) for e in recorded for item in e.items]
-    known = load_entries(conn, (item_key(item) for _, item in mentioned))
-    changes = diff_items(mentioned, known, seen_at=now)
+    known = load_groups(conn, (item_group(item) for _, item in mentioned))
+    changes = diff_items(mentioned, known, seen_at=now, rules=rules.matching)
     entry_pks = apply_changes(conn, changes, article_pks, now)
-    enqueued = enqueue_alerts(conn, changes, entry_pks, now) if enqueue else 0
+    enqueued = enqueue_alerts(conn, changes, entry_pks, now, rules.mutes) if enqueue else 0
     return changes, enqueued
-
-
-def _outbox_alert(row: Any, starts: Mapping[str, int], received: set[str]) -> OutboxAlert:
-    try:
-        alert = Alert.from_payload(row.payload)
-    except (KeyError, TypeError, ValueError) as exc:
-        raise StoreError(f"outbox row {row.id} has a malformed payload: {exc!r}") from exc
-    return OutboxAlert(
-        id=row.id,
-        alert_key=row.alert_key,
-        alert=alert,
-        created_at=row.created_at,
-        missing_targets=tuple(
-            target for target, start in starts.items() if row.id > start and target not in received
-        ),
-    )

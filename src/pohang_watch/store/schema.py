@@ -5,6 +5,7 @@ by step with their own frozen definitions; a test compares the two, so a change 
 migration fails the suite.
 
     articles ─┬─< article_urls          every URL an article was seen under
+              ├─< article_bands         MinHash LSH bands: near-duplicate candidates by index
               ├─< mentions >── ledger_entries ─< outbox ─< deliveries >── targets
     raw_pages                           every article page fetched, compressed (reparse)
     listing_validators                  ETag / Last-Modified of listing pages (304s)
@@ -17,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     CheckConstraint,
     Column,
@@ -24,6 +26,7 @@ from sqlalchemy import (
     Dialect,
     Float,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     MetaData,
@@ -89,6 +92,27 @@ articles = Table(
     Column("about_pohang", Boolean, nullable=False),
     Column("first_seen_at", UtcDateTime, nullable=False),
     CheckConstraint("relevance >= 0 AND relevance <= 1", name="ck_articles_relevance"),
+    # The first stored article of the story this one republishes or lightly edits (a
+    # near-duplicate); NULL for an original. Its items are diffed like any article's.
+    Column("story_pk", Integer, index=True),
+)
+
+# One row per LSH band of an article's MinHash: articles sharing any (band, band_hash) are
+# near-duplicate candidates, found by an indexed IN query whatever the corpus size.
+article_bands = Table(
+    "article_bands",
+    metadata,
+    Column(
+        "article_pk",
+        Integer,
+        ForeignKey("articles.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("band", Integer, primary_key=True, autoincrement=False),
+    Column("band_hash", BigInteger, nullable=False),
+    # Hash first: the lookup is `band_hash IN (…)`, which every backend answers from this
+    # index (SQLite scans the table for a row-value IN over (band, band_hash)).
+    Index("ix_article_bands_hash", "band_hash", "band"),
 )
 
 article_urls = Table(
@@ -133,6 +157,13 @@ ledger_entries = Table(
     # Published time (else first-seen time) of the mention the current state came from; an
     # older mention is recorded but cannot move the state back.
     Column("state_at", UtcDateTime, nullable=False),
+    # sha256 of the match group (kind and normalised actor, or parties and partnership kind):
+    # a mention is compared, fuzzily, only with the entries of its group, found by this index.
+    Column("group_hash", String(64), index=True),
+    # Evidence and link of the mention the current state came from: an UPDATED alert quotes
+    # them beside the new mention's.
+    Column("state_evidence", Text),
+    Column("state_url", Text),
 )
 
 mentions = Table(
@@ -170,7 +201,7 @@ outbox = Table(
     Column("kind", String(16), nullable=False, index=True),
     Column("entry_pk", Integer, ForeignKey("ledger_entries.id"), nullable=False),
     Column("payload", JSON, nullable=False),
-    Column("created_at", UtcDateTime, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False, index=True),  # digests read a period
 )
 
 # One row per (alert, target) once a send was claimed or tried: delivered when sent_at is set;
@@ -206,6 +237,12 @@ targets = Table(
     Column("name", Text, nullable=False),  # redacted: never the URL
     Column("registered_at", UtcDateTime, nullable=False),
     Column("start_after_alert_pk", Integer, nullable=False),
+    # Health, for the `ops` route: consecutive failed sends, when that was reported (cleared,
+    # and reported again, on recovery), and the last successful send (per-route intervals).
+    Column("failures", Integer, nullable=False, server_default="0"),
+    Column("last_error", Text),
+    Column("down_reported_at", UtcDateTime),
+    Column("last_sent_at", UtcDateTime),
 )
 
 # Every article page fetched from the live site, body zlib-compressed, so a better parser or

@@ -1,0 +1,106 @@
+"""Near-duplicate stories: a republished or lightly edited article is a revision of its story,
+found by LSH bands through an index, and never repeats an alert."""
+
+from __future__ import annotations
+
+import pytest
+from ledger.builders import commitment, extracted, partnership
+from sqlalchemy import create_engine, select, text
+
+from pohang_watch.ledger import ChangeType
+from pohang_watch.neardup import NearDuplicateRules, band_hashes, jaccard, shingles
+from pohang_watch.store import RecordRules, Store
+from pohang_watch.store.schema import articles
+
+STORY = [
+    "Pohang City announced on the 18th that it had signed a memorandum of understanding with "
+    "University College London to cooperate on urban innovation, education and research.",
+    "Under the agreement the two sides will hold regular joint workshops and academic "
+    "symposiums, attract international academic events to Pohang, and exchange researchers.",
+    "Mayor Lee Kang-deok said the partnership would help Pohang turn from a steel city into a "
+    "sustainable future city and expand its network with research institutions in London.",
+]
+EDITED = [*STORY[:2], STORY[2].replace("would help", "will help"), "The city will report back."]
+OTHER = [
+    "Busan Port Authority said it would invest in automated berths and hinterland logistics "
+    "complexes to raise the port's annual throughput over the next five years.",
+    "The authority plans to retrain about three hundred workers as remote crane operators and "
+    "maintenance technicians, and no employee would be laid off because of automation.",
+]
+
+
+def test_shingle_similarity_separates_edits_from_other_stories() -> None:
+    story, edited, other = (shingles(p) for p in (STORY, EDITED, OTHER))
+    assert jaccard(story, edited) >= 0.8
+    assert jaccard(story, other) < 0.1
+    shared = set(band_hashes(story)) & set(band_hashes(edited))
+    assert shared, "an edited copy shares at least one LSH band"
+    assert not set(band_hashes(story)) & set(band_hashes(other))
+
+
+def _article(number: int, body: list[str], *items: object) -> object:
+    return extracted(number, *items, body=" ".join(body))  # type: ignore[arg-type]
+
+
+def test_a_republished_story_is_a_revision_and_its_unchanged_items_say_nothing(
+    store: Store,
+) -> None:
+    mou = partnership(status="signed")
+    first = store.record_articles([_article(1, STORY, mou, commitment())], source_run="r1")
+    assert first.alerts_enqueued == 2
+    again = store.record_articles([_article(2, EDITED, mou, commitment())], source_run="r2")
+    assert (again.stored, again.revisions, again.alerts_enqueued) == (1, 1, 0)
+    assert {c.change for c in again.changes} == {ChangeType.RESTATED}
+    assert {e.mentions for e in store.ledger_entries()} == {1}, "one story, one mention"
+
+
+def test_a_revision_that_changes_an_item_is_an_update_alerted_once(store: Store) -> None:
+    store.record_articles([_article(1, STORY, partnership(status="proposed"))], source_run="r1")
+    changed = _article(2, EDITED, partnership(status="signed"))
+    outcome = store.record_articles([changed], source_run="r2")
+    assert [c.change for c in outcome.changes] == [ChangeType.UPDATED]
+    assert outcome.alerts_enqueued == 1
+    third = _article(3, [*EDITED[:3], "Officials added a line."], partnership(status="signed"))
+    for again in (changed, third):
+        assert store.record_articles([again], source_run="r3").alerts_enqueued == 0
+
+
+def test_near_duplicates_within_one_batch_are_one_story(store: Store) -> None:
+    outcome = store.record_articles(
+        [_article(1, STORY, commitment()), _article(2, EDITED, commitment())], source_run="r1"
+    )
+    assert (outcome.stored, outcome.revisions, outcome.alerts_enqueued) == (2, 1, 1)
+
+
+def test_another_story_is_not_a_revision(store: Store) -> None:
+    store.record_articles([_article(1, STORY, commitment())], source_run="r1")
+    outcome = store.record_articles([_article(2, OTHER)], source_run="r2")
+    assert outcome.revisions == 0
+
+
+def test_the_threshold_comes_from_the_rules(store_url: str) -> None:
+    strict = RecordRules(near_duplicates=NearDuplicateRules(threshold=0.99))
+    with Store.open(store_url, strict) as store:
+        store.record_articles([_article(1, STORY)], source_run="r1")
+        assert store.record_articles([_article(2, EDITED)], source_run="r2").revisions == 0
+
+
+def test_candidates_come_from_the_band_index_not_a_scan(store_url: str, store: Store) -> None:
+    if not store_url.startswith("sqlite"):
+        pytest.skip("the query plan is read from SQLite")
+    store.record_articles([_article(1, STORY)], source_run="r1")
+    engine = create_engine(store_url)
+    with engine.connect() as conn:
+        plan = " ".join(
+            str(row[-1])
+            for row in conn.execute(
+                text(
+                    "EXPLAIN QUERY PLAN SELECT band, band_hash, article_pk FROM article_bands "
+                    "WHERE band_hash IN (1, 2, 3)"
+                )
+            )
+        )
+        story = conn.execute(select(articles.c.story_pk)).scalar_one()
+    engine.dispose()
+    assert "ix_article_bands_hash" in plan, plan
+    assert story is None
