@@ -7,14 +7,16 @@ not datetimes, which would shift with the browser's time zone), the alert mode a
 from __future__ import annotations
 
 from datetime import date
-from typing import Self
+from typing import Annotated, Self
 
 from prefect import flow
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from flows.tasks import INGEST_TASKS, current_run_id, publish_report
+from flows.politeness import polite_fetcher
+from flows.scale import backfill_task_runner, look_ahead_stages
+from flows.tasks import current_run_id, publish_report
 from pohang_watch import pipeline
-from pohang_watch.config import load_settings
+from pohang_watch.config import Settings, load_settings
 from pohang_watch.report import RunReport
 
 
@@ -33,13 +35,17 @@ class DateRange(BaseModel):
         return self
 
 
-@flow(name="pohang-backfill")
+BatchSize = Annotated[int, Field(ge=1, le=10_000)]
+
+
+@flow(name="pohang-backfill", task_runner=backfill_task_runner())
 def backfill_flow(
     dates: DateRange,
     alerts: pipeline.AlertMode = "summary",
     paths: list[str] | None = None,
     listings: list[str] | None = None,
     config: str | None = None,
+    batch_size: BatchSize | None = None,
 ) -> RunReport:
     """Record what was published in a date range, without flooding anyone.
 
@@ -52,9 +58,12 @@ def backfill_flow(
         listings: live listing pages or feeds to walk back through (their hosts are allowed
             for this run).
         config: path of the config file; empty means the default lookup (see README).
+        batch_size: pages per parse task and per database transaction; empty means the
+            config's pipeline.batch_size. Smaller batches spread a large backfill over more
+            workers (see "Running it as a service" in the README).
     """
     settings, read, pages = pipeline.plan_sources(
-        load_settings(config), paths or [], listings or []
+        _with_batch_size(load_settings(config), batch_size), paths or [], listings or []
     )
     plan = pipeline.RunPlan(
         paths=read,
@@ -63,6 +72,19 @@ def backfill_flow(
         alerts=alerts,
         flow="pohang-backfill",
     )
-    report = pipeline.execute(plan, settings, run_id=current_run_id(), stages=INGEST_TASKS)
-    publish_report(report)
+    report = pipeline.execute(
+        plan,
+        settings,
+        run_id=current_run_id(),
+        stages=look_ahead_stages(read, settings),
+        fetcher_factory=polite_fetcher,
+    )
+    publish_report(report, events=alerts == "each")
     return report
+
+
+def _with_batch_size(settings: Settings, batch_size: int | None) -> Settings:
+    if batch_size is None:
+        return settings
+    batches = settings.pipeline.model_copy(update={"batch_size": batch_size})
+    return settings.model_copy(update={"pipeline": batches})

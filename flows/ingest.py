@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from prefect import flow
 
+from flows.politeness import polite_fetcher
 from flows.tasks import INGEST_TASKS, current_run_id, publish_report
 from pohang_watch import pipeline
 from pohang_watch.config import load_settings
@@ -34,6 +35,12 @@ def ingest_flow(
         load_settings(config), paths or [], listings or []
     )
     plan = pipeline.RunPlan(paths=read, listings=pages, send_alerts=send_alerts)
-    report = pipeline.execute(plan, settings, run_id=current_run_id(), stages=INGEST_TASKS)
+    report = pipeline.execute(
+        plan,
+        settings,
+        run_id=current_run_id(),
+        stages=INGEST_TASKS,
+        fetcher_factory=polite_fetcher,
+    )
     publish_report(report)
     return report

@@ -15,6 +15,7 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 
+from flows.ui import emit_change_events, publish_changes_table
 from pohang_watch import pipeline
 from pohang_watch.config import ListingSettings, Settings
 from pohang_watch.ledger import LedgerChange
@@ -101,10 +102,15 @@ def current_run_id() -> str:
     return str(flow_run.get_id() or uuid.uuid4())
 
 
-def publish_report(report: RunReport) -> None:
-    """The run's report as a markdown artifact, keyed by flow so each flow has its history."""
+def publish_report(report: RunReport, *, events: bool = True) -> None:
+    """The run's report as a markdown artifact and its ledger changes as a table, keyed by flow
+    so each flow has its history; with `events`, one Prefect event per change. A backfill in
+    summary mode passes False: history must not set off every Automation built on them."""
     create_markdown_artifact(
         key=f"{report.flow}-report",
         markdown=render_markdown(report),
         description="Pages discovered, fetched and skipped, errors, new and updated items",
     )
+    publish_changes_table(report)
+    if events:
+        emit_change_events(report)

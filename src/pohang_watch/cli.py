@@ -217,6 +217,15 @@ def _add_alerts_option(command: argparse.ArgumentParser) -> None:
     )
 
 
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    """Serve every deployment (schedules included) from this one process until stopped."""
+    _prefect_quietly()
+    from flows.serve import serve_all
+
+    serve_all(limit=args.limit)
+    return 0
+
+
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     """Score relevance and extraction on a labelled set; exit 1 when a page failed to load."""
     from pohang_watch.evaluation import render_evaluation, run_evaluation
@@ -307,6 +316,18 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("path", metavar="PATH", help="a labelled folder, e.g. eval/devset")
     evaluate.add_argument("--details", action="store_true", help="list misses and extras")
     evaluate.set_defaults(handler=cmd_eval)
+
+    serve = commands.add_parser(
+        "serve",
+        help="serve the pohang-ingest, -digest, -backfill and -reparse deployments",
+        description="Serve all deployments from one process: the 30-minute ingest and the "
+        "daily digest on their Asia/Seoul schedules, and backfill/reparse on demand from the "
+        "Prefect UI. Stop with Ctrl-C or SIGTERM.",
+    )
+    serve.add_argument(
+        "--limit", type=int, default=None, help="most flow runs at once (default: no limit)"
+    )
+    serve.set_defaults(handler=cmd_serve)
     return parser
 
 

@@ -195,7 +195,7 @@ def test_conditional_requests_get_not_modified(site: FixtureSite, site_settings:
 def test_threads_take_turns_with_a_real_delay_between_starts(
     site: FixtureSite, site_settings: Settings
 ) -> None:
-    delay = 0.08
+    delay = 0.15
     site.work_seconds = 0.01  # long enough that overlapping requests would show
     errors: list[BaseException] = []
     with Fetcher(site_settings(delay_seconds=delay)) as fetcher:
@@ -217,5 +217,6 @@ def test_threads_take_turns_with_a_real_delay_between_starts(
     assert len(hits) == 13  # robots.txt once, then 4 threads x 3 pages
     for earlier, later in itertools.pairwise(hits):
         assert later.start >= earlier.end, "two requests to the host at once"
-        # The server notes a start a few ms after the client's: allow for that jitter.
-        assert later.start - earlier.start >= delay - 0.02
+        # The server notes a start some ms after the client's, more on a loaded machine:
+        # allow half the delay for that jitter (an unpaced client would show ~0).
+        assert later.start - earlier.start >= delay / 2

@@ -147,8 +147,10 @@ class Fetcher:
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
         rng: random.Random | None = None,
+        before_request: Callable[[str], None] | None = None,
     ) -> None:
         self._settings = settings
+        self._before_request = before_request or (lambda host: None)
         self._sleep = sleep
         self._clock = clock
         self._random = rng or random.Random()
@@ -238,6 +240,7 @@ class Fetcher:
             host = self._checked_host(url)
             with (
                 self._gate(host).turn(url, self._sleep),
+                self._shared_turn(host),
                 self._client.stream("GET", url, headers=headers) as response,
             ):
                 logger.info("GET %s -> %s", url, response.status_code)
@@ -254,6 +257,12 @@ class Fetcher:
                     if name in response.headers
                 }
                 return _Reply(url, response.status_code, kept, content, response.charset_encoding)
+
+    @contextmanager
+    def _shared_turn(self, host: str) -> Iterator[None]:
+        """before_request(host): pacing shared with other runs (flows/: a Prefect rate limit)."""
+        self._before_request(host)
+        yield
 
     def _checked_host(self, url: str) -> str:
         parsed = httpx.URL(url)

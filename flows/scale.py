@@ -1,0 +1,87 @@
+"""Scale-out for large backfills: parse and extract batches on the flow's task runner, ahead of
+the database writes, and a Dask task runner when the environment asks for one.
+
+Parsing and extraction are CPU-bound and touch no database, so their batches can run anywhere
+(Dask worker processes, other machines); recording stays in the flow's process, batch by batch
+and in order, so the ledger is the same whichever runner parsed the pages. Fetching the live
+site also stays in the flow's process: it must take turns with every other run anyway.
+
+The runner comes from the environment of the process that runs the flow (a Prefect worker):
+``POHANG_WATCH_DASK_ADDRESS=tcp://host:8786`` uses a running Dask cluster (workers on other
+machines need the saved pages at the same path and this package installed);
+``POHANG_WATCH_DASK_WORKERS=N`` starts a local cluster of N processes for the run. Neither set:
+Prefect's thread pool, as before.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import deque
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
+from typing import Any
+
+from prefect.futures import PrefectFuture
+from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
+
+from flows.tasks import INGEST_TASKS, process_pages
+from pohang_watch import pipeline
+from pohang_watch.config import Settings
+from pohang_watch.sources.saved_pages import list_saved_pages
+
+ENV_DASK_ADDRESS = "POHANG_WATCH_DASK_ADDRESS"
+ENV_DASK_WORKERS = "POHANG_WATCH_DASK_WORKERS"
+LOOK_AHEAD = 4  # batches in flight: enough to keep a few workers busy, bounded memory
+
+
+def backfill_task_runner() -> TaskRunner[Any]:
+    """The task runner the environment asks for (see the module docstring)."""
+    address = os.environ.get(ENV_DASK_ADDRESS, "").strip()
+    workers = int(os.environ.get(ENV_DASK_WORKERS, "0") or 0)
+    if not address and workers <= 0:
+        return ThreadPoolTaskRunner()
+    # the `dask` extra, needed only when asked for
+    from prefect_dask.task_runners import DaskTaskRunner
+
+    if address:
+        return DaskTaskRunner(address=address)
+    return DaskTaskRunner(cluster_kwargs={"n_workers": workers, "threads_per_worker": 1})
+
+
+class LookAhead:
+    """The `process` stage, submitted to the task runner a few batches ahead of the run.
+
+    The run asks for batches in order; each request takes the oldest submitted batch's result
+    and submits the next one. A batch asked for out of order is processed right here, so the
+    result never depends on the guess.
+    """
+
+    def __init__(self, chunks: Iterable[list[str]], settings: Settings, depth: int) -> None:
+        self._chunks: Iterator[list[str]] = iter(chunks)
+        self._settings = settings
+        self._depth = max(1, depth)
+        self._queue: deque[tuple[tuple[str, ...], PrefectFuture[pipeline.ProcessedBatch]]] = deque()
+        self._fill()
+
+    def _fill(self) -> None:
+        while len(self._queue) < self._depth:
+            chunk = next(self._chunks, None)
+            if chunk is None:
+                return
+            self._queue.append((tuple(chunk), process_pages.submit(chunk, self._settings)))
+
+    def __call__(self, chunk: list[str], settings: Settings) -> pipeline.ProcessedBatch:
+        if self._queue and self._queue[0][0] == tuple(chunk) and settings == self._settings:
+            _, future = self._queue.popleft()
+            self._fill()
+            return future.result()
+        return process_pages(chunk, settings)
+
+
+def look_ahead_stages(
+    paths: Iterable[str], settings: Settings, depth: int = LOOK_AHEAD
+) -> pipeline.IngestStages:
+    """The ingest tasks, with saved pages parsed ahead on the flow's task runner."""
+    sources, _ = list_saved_pages(tuple(paths))
+    chunks = pipeline.chunked(sources, settings.pipeline.batch_size)
+    return replace(INGEST_TASKS, process=LookAhead(chunks, settings, depth))
