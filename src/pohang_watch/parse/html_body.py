@@ -1,5 +1,8 @@
 """Finding an article's body in HTML whose markup we have never seen, and reading its lines.
 
+The body is found on the lxml tree of the whole page (see html_locate); its lines are read from
+the BeautifulSoup tree of the article fragment cut from that page.
+
 Configured selectors are tried first, but a selector that matches something small (a teaser
 card that is also an ``<article>``) loses to the generic candidate: the element whose direct
 paragraphs carry the most text, which is where the story is on nearly every news page.
@@ -7,13 +10,15 @@ paragraphs carry the most text, which is where the story is on nearly every news
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 
-from bs4 import BeautifulSoup, NavigableString, PageElement, Tag
+from bs4 import NavigableString, PageElement, Tag
+from lxml.html import HtmlElement
 
 from pohang_watch.parse.cleanup import normalise_space
+from pohang_watch.parse.html_select import select
 
-Eligible = Callable[[Tag], bool]
+Eligible = Callable[[HtmlElement], bool]
 
 _BLOCKS = frozenset(
     {
@@ -33,49 +38,68 @@ _NARROW_SHARE = 0.8
 
 
 def find_body(
-    root: BeautifulSoup | Tag, selectors: Sequence[str], eligible: Eligible
-) -> Tag | None:
+    root: HtmlElement, selectors: Sequence[str], eligible: Eligible
+) -> HtmlElement | None:
     """The element holding the article body, or None if no eligible element holds text."""
     generic, generic_score = _densest_text_parent(root, eligible)
     for selector in selectors:
-        matches = [el for el in root.select(selector) if eligible(el)]
+        matches = [el for el in select(root, (selector,)) if eligible(el)]
         best = max(matches, key=_text_length, default=None)
         if best is not None and _text_length(best) >= max(1, generic_score * _MIN_SELECTOR_SHARE):
             return _narrowed(best, generic, generic_score)
     return generic
 
 
-def _narrowed(match: Tag, generic: Tag | None, generic_score: int) -> Tag:
+def _narrowed(match: HtmlElement, generic: HtmlElement | None, generic_score: int) -> HtmlElement:
     """The generic candidate instead of a broad match (an ``<article>`` with its date line and
     tag list) when it lies inside the match and carries nearly all of its paragraph text."""
-    if generic is None or not any(parent is match for parent in generic.parents):
+    if generic is None or not any(parent is match for parent in generic.iterancestors()):
         return match
-    paragraph_text = sum(len(p.get_text(strip=True)) for p in match.find_all("p"))
+    paragraph_text = sum(_text_length(p) for p in match.iterdescendants("p"))
     return generic if generic_score >= _NARROW_SHARE * paragraph_text else match
 
 
-def _densest_text_parent(root: BeautifulSoup | Tag, eligible: Eligible) -> tuple[Tag | None, int]:
+def _densest_text_parent(root: HtmlElement, eligible: Eligible) -> tuple[HtmlElement | None, int]:
     """The element whose direct <p> children (or <br>-separated text) carry the most text."""
-    scores: dict[int, int] = {}
-    tags: dict[int, Tag] = {}
+    scores: dict[HtmlElement, int] = {}
 
-    def add(tag: Tag | None, amount: int) -> None:
-        if tag is not None and amount:
-            tags[id(tag)] = tag
-            scores[id(tag)] = scores.get(id(tag), 0) + amount
+    def add(element: HtmlElement | None, amount: int) -> None:
+        if element is not None and amount:
+            scores[element] = scores.get(element, 0) + amount
 
-    for paragraph in root.find_all("p"):
-        add(paragraph.parent, len(paragraph.get_text(strip=True)))
-    for parent in {id(br.parent): br.parent for br in root.find_all("br")}.values():
-        if parent is not None:
-            add(parent, sum(len(s.strip()) for s in parent.find_all(string=True, recursive=False)))
+    for paragraph in root.iter("p"):
+        add(paragraph.getparent(), _text_length(paragraph))
+    for parent in {br.getparent(): None for br in root.iter("br")}:
+        add(parent, _own_text_length(parent) if parent is not None else 0)
     ranked = sorted(scores, key=scores.__getitem__, reverse=True)
-    best = next((key for key in ranked if eligible(tags[key])), None)
-    return (None, 0) if best is None else (tags[best], scores[best])
+    best = next((element for element in ranked if eligible(element)), None)
+    return (None, 0) if best is None else (best, scores[best])
 
 
-def _text_length(element: Tag) -> int:
-    return len(element.get_text(strip=True))
+def _text_length(element: HtmlElement) -> int:
+    """Characters of text below the element, each text node stripped (bs4's strip=True)."""
+    return sum(len(text.strip()) for text in element.itertext())
+
+
+def _own_text_length(element: HtmlElement) -> int:
+    """Characters of the element's own text nodes, not those of its children."""
+    own = [element.text or "", *(child.tail or "" for child in element)]
+    return sum(len(text.strip()) for text in own)
+
+
+def ancestors_and_self(element: HtmlElement | None) -> tuple[HtmlElement, ...]:
+    """The element and every ancestor up to <html>."""
+    if element is None:
+        return ()
+    return (element, *element.iterancestors())
+
+
+def common_ancestor(first: HtmlElement | None, second: HtmlElement | None) -> HtmlElement | None:
+    """The innermost element containing both (either may be None)."""
+    if first is None or second is None:  # not `first or second`: a leaf element is falsy
+        return second if first is None else first
+    first_line = set(ancestors_and_self(first))
+    return next((el for el in ancestors_and_self(second) if el in first_line), None)
 
 
 def text_lines(root: Tag) -> list[str]:
@@ -119,21 +143,3 @@ def _push_children(
         flush()
         stack.append((None, False))
     stack.extend((child, in_link) for child in reversed(tag.contents))
-
-
-def ancestors_and_self(element: PageElement | None) -> Iterable[PageElement]:
-    """The element and every ancestor up to the document."""
-    if element is None:
-        return ()
-    return (element, *element.parents)
-
-
-def common_ancestor(first: Tag | None, second: Tag | None) -> Tag | None:
-    """The innermost element containing both (either may be None)."""
-    if first is None or second is None:
-        return first or second
-    first_line = {id(element) for element in ancestors_and_self(first)}
-    for element in ancestors_and_self(second):
-        if id(element) in first_line and isinstance(element, Tag):
-            return element
-    return None

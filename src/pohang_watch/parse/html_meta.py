@@ -1,7 +1,8 @@
 """Standard page metadata: canonical link, Open Graph and article meta tags, JSON-LD.
 
 These are read before any site-specific markup because they are the one part of a news page
-that does not change with a redesign (DESIGN §3).
+that does not change with a redesign (DESIGN §3). They are read from the lxml tree of the whole
+page, before anything is removed (scripts hold the JSON-LD).
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from datetime import datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 
-from bs4 import BeautifulSoup, Tag
+from bs4 import Tag
+from lxml.html import HtmlElement
 
 from pohang_watch.parse.article_ids import KST
 from pohang_watch.parse.cleanup import normalise_space
@@ -28,6 +30,7 @@ _SITE_NAMES = (
 )
 _SEPARATORS = r"[-|–—:·»]+"
 _ARTICLE_TYPES = re.compile(r"(?:Article|BlogPosting|Report)$")
+_JSON_LD_TYPE = re.compile(r"ld\+json", re.IGNORECASE)
 _PUBLISHED_KEYS = (
     "article:published_time",
     "og:article:published_time",
@@ -57,16 +60,16 @@ class PageMeta:
 MAX_JSON_LD_DEPTH = 4
 
 
-def read_metadata(soup: BeautifulSoup) -> PageMeta:
+def read_metadata(root: HtmlElement) -> PageMeta:
     """Collect the standard metadata; missing or malformed parts are simply absent."""
-    tags = _meta_tags(soup)
-    ld = _json_ld_article(soup)
+    tags = _meta_tags(root)
+    ld = _json_ld_article(root)
     site_names = tuple(n for n in (tags.get("og:site_name"), tags.get("application-name")) if n)
     raw_title = tags.get("og:title") or tags.get("twitter:title") or _text(ld.get("headline"))
     published = next((_date(tags[key]) for key in _PUBLISHED_KEYS if key in tags), None)
     return PageMeta(
         title=strip_site_name(raw_title, site_names) if raw_title else None,
-        self_urls=tuple(_self_urls(soup, tags, ld)),
+        self_urls=tuple(_self_urls(root, tags, ld)),
         published_at=published or _date(_text(ld.get("datePublished") or ld.get("dateCreated"))),
         byline=_author(ld.get("author")) or _byline_tag(tags),
         article_body=body if isinstance(body := ld.get("articleBody"), str) else None,
@@ -115,22 +118,24 @@ def _date(value: str | None) -> datetime | None:
     return parse_datetime(value) if value else None
 
 
-def _meta_tags(soup: BeautifulSoup) -> dict[str, str]:
+def _meta_tags(root: HtmlElement) -> dict[str, str]:
     """First content of each <meta property|name|itemprop>, keys lower-cased."""
     found: dict[str, str] = {}
-    for tag in soup.find_all("meta"):
+    for tag in root.iter("meta"):
         key = tag.get("property") or tag.get("name") or tag.get("itemprop")
         content = tag.get("content")
-        if isinstance(key, str) and isinstance(content, str) and content.strip():
+        if key and content and content.strip():
             found.setdefault(key.strip().lower(), content.strip())
     return found
 
 
-def _json_ld_article(soup: BeautifulSoup) -> dict[str, Any]:
+def _json_ld_article(root: HtmlElement) -> dict[str, Any]:
     """The first JSON-LD object typed as an article (also inside @graph or lists), else {}."""
-    for script in soup.find_all("script", attrs={"type": re.compile("ld\\+json", re.I)}):
+    for script in root.iter("script"):
+        if not _JSON_LD_TYPE.search(script.get("type") or ""):
+            continue
         try:
-            data = json.loads(script.get_text(), strict=False)
+            data = json.loads(script.text or "", strict=False)
         except (ValueError, RecursionError):
             continue  # malformed (or hostile, deeply nested) JSON-LD; other signals still apply
         for item in _json_ld_items(data):
@@ -153,12 +158,12 @@ def _json_ld_items(data: Any, depth: int = 0) -> Iterator[dict[str, Any]]:
         yield from _json_ld_items(data.get("@graph"), depth + 1)
 
 
-def _self_urls(soup: BeautifulSoup, tags: dict[str, str], ld: dict[str, Any]) -> Iterator[str]:
+def _self_urls(root: HtmlElement, tags: dict[str, str], ld: dict[str, Any]) -> Iterator[str]:
     """URLs the page names for itself: canonical link, og:url, JSON-LD url and mainEntityOfPage."""
-    for link in soup.find_all("link", href=True):
-        rel = link.get("rel") or []
-        if "canonical" in [value.lower() for value in rel] and isinstance(link["href"], str):
-            yield link["href"].strip()
+    for link in root.iter("link"):
+        href = link.get("href")
+        if href is not None and "canonical" in (link.get("rel") or "").lower().split():
+            yield href.strip()
     if "og:url" in tags:
         yield tags["og:url"]
     for value in (ld.get("url"), ld.get("mainEntityOfPage")):
@@ -186,6 +191,8 @@ def _text(value: Any) -> str | None:
     return normalise_space(value) or None if isinstance(value, str) else None
 
 
-def element_text(element: Tag) -> str:
-    """An element's visible text on one line."""
-    return normalise_space(element.get_text(" "))
+def element_text(element: Tag | HtmlElement) -> str:
+    """An element's visible text on one line (comments and processing instructions left out)."""
+    if isinstance(element, Tag):
+        return normalise_space(element.get_text(" "))
+    return normalise_space(" ".join(element.itertext()))

@@ -1,13 +1,8 @@
 """HTML article pages: standard metadata, then configured selectors, then generic rules.
 
-Order of work, and why:
-1. metadata (canonical, og:*, JSON-LD) before anything is removed, since scripts hold JSON-LD;
-2. the headline element matched to the metadata title, and the body container (configured
-   selectors, else the densest paragraphs) — both before chrome is removed, so that chrome
-   removal can spare the article's own ``<header>`` and a page wrapped in ``<form>``; without
-   a metadata title, the headline is the title element nearest the body;
-4. chrome removal, then captions, byline and subtitles are taken out of the tree, so that what
-   is left of the container is body text only.
+html_locate finds the headline and body on the whole page (lxml) and cuts out the article's
+scope; this module reads that fragment with BeautifulSoup: captions, byline and subtitles are
+taken out of the tree first, so that what is left of the container is body text only.
 """
 
 from __future__ import annotations
@@ -18,7 +13,7 @@ from datetime import datetime
 
 from bs4 import BeautifulSoup, NavigableString, PageElement, Tag
 
-from pohang_watch.config import HtmlSelectors, ParseSettings
+from pohang_watch.config import ParseSettings
 from pohang_watch.models import Article, SourceDocument
 from pohang_watch.parse.article import Found, assemble_article
 from pohang_watch.parse.cleanup import (
@@ -27,25 +22,17 @@ from pohang_watch.parse.cleanup import (
     split_captions,
     strip_headline_prefix,
 )
-from pohang_watch.parse.html_body import (
-    ancestors_and_self,
-    common_ancestor,
-    find_body,
-    text_lines,
-)
+from pohang_watch.parse.html_body import text_lines
+from pohang_watch.parse.html_locate import BODY_MARK, HEADLINE_MARK, SCOPE_MARK, locate_article
 from pohang_watch.parse.html_meta import (
     PageMeta,
     element_text,
     parse_datetime,
-    read_metadata,
     strip_site_name,
 )
 from pohang_watch.parse.text_dump import MAX_SUBTITLES
 
-# Never text, whatever the configuration says.
-_NEVER_TEXT = ["script", "style", "noscript", "template", "svg", "button", "select", "textarea"]
 _SUBTITLE_HEADINGS = frozenset({"h2", "h3", "h4"})
-_PAGE_LEVEL = frozenset({"body", "html", "[document]"})
 _SAVED_FROM = re.compile(r"<!--\s*saved from url=\(\d+\)(\S+?)\s*-->")
 _SAVED_FROM_SCAN_CHARS = 2048
 # JSON-LD articleBody replaces the HTML body when the HTML yields less than this share of it.
@@ -55,15 +42,14 @@ _MAX_RESIDUE_CHARS = 40
 
 def parse_html(text: str, doc: SourceDocument, settings: ParseSettings) -> Article:
     """The Article on an HTML page; ParseError when no headline or body can be found."""
-    soup = BeautifulSoup(text, "lxml")
-    meta = read_metadata(soup)
-    for tag in soup.find_all(_NEVER_TEXT):
-        tag.decompose()
     selectors = settings.selectors
-    headline, container = _locate_article(soup, selectors, meta.title)
-    scope = common_ancestor(headline, container) or soup
+    located = locate_article(text, selectors)
+    meta = located.meta
+    soup = BeautifulSoup(located.fragment, "lxml")
+    headline, container = _marked(soup, HEADLINE_MARK), _marked(soup, BODY_MARK)
+    scope = _marked(soup, SCOPE_MARK) or soup
     title = meta.title or (strip_site_name(element_text(headline)) if headline else "")
-    title = title or _title_tag(soup)
+    title = title or located.title_tag
     published = meta.published_at or _time_element(scope)
     captions = _extract_captions(scope, selectors.captions, title)
     byline = _extract_byline(scope, selectors.byline)
@@ -86,66 +72,13 @@ def parse_html(text: str, doc: SourceDocument, settings: ParseSettings) -> Artic
     )
 
 
-def _locate_article(
-    soup: BeautifulSoup, selectors: HtmlSelectors, title: str | None
-) -> tuple[Tag | None, Tag | None]:
-    """Headline element and body container; then the chrome around them is removed."""
-    chrome = _select_any(soup, selectors.drop)
-    candidates = [el for selector in selectors.title for el in soup.select(selector)]
-    headline = _headline_showing(candidates, title) if title else None
-    container = _find_container(soup, selectors.body, chrome, headline)
-    if headline is None:
-        headline = _headline_nearest(candidates, container, {id(el) for el in chrome})
-    _remove_chrome(chrome, keep=(headline, container))
-    return headline, container
-
-
-def _headline_showing(candidates: list[Tag], title: str) -> Tag | None:
-    """The element whose text is the metadata title (ignoring spacing, quotes and case)."""
-    matches = (el for el in candidates if strip_headline_prefix(element_text(el), title) == "")
-    return next(matches, None)
-
-
-def _headline_nearest(
-    candidates: list[Tag], container: Tag | None, chrome_ids: set[int]
-) -> Tag | None:
-    """Without a metadata title: the candidate closest to the body in the tree.
-
-    A site logo in an ``<h1>`` shares only the page wrapper with the body, the article's own
-    ``<h1>`` shares its article element; a candidate inside chrome that shares no more than
-    ``<body>`` with the body is never the headline.
-    """
-    best: tuple[int, Tag] | None = None
-    for element in candidates:
-        if not element_text(element):
-            continue
-        shared = common_ancestor(element, container) if container is not None else None
-        depth = len(list(ancestors_and_self(shared))) if shared is not None else 0
-        page_level = shared is None or shared.name in _PAGE_LEVEL
-        if (page_level and _in(element, chrome_ids)) or (best is not None and depth <= best[0]):
-            continue
-        best = (depth, element)
-    return best[1] if best else None
-
-
-def _find_container(
-    soup: BeautifulSoup, selectors: Sequence[str], chrome: list[Tag], headline: Tag | None
-) -> Tag | None:
-    """The body container, preferring one outside chrome (a wrapper around the headline is not
-    chrome, even if it is a ``<header>`` or ``<form>``)."""
-    spared = {id(el) for el in ancestors_and_self(headline)}
-    chrome_ids = {id(el) for el in chrome} - spared
-    outside = find_body(soup, selectors, lambda el: not _in(el, chrome_ids))
-    anywhere = outside or find_body(soup, selectors, lambda el: True)
-    # Text only in <div>s, neither <p> nor <br>: the whole body, chrome removed, is the best bet.
-    return anywhere or soup.body
-
-
-def _remove_chrome(chrome: list[Tag], keep: tuple[Tag | None, ...]) -> None:
-    spared = {id(el) for element in keep for el in ancestors_and_self(element)}
-    for element in chrome:
-        if id(element) not in spared and not element.decomposed:
-            element.decompose()
+def _marked(soup: BeautifulSoup, mark: str) -> Tag | None:
+    """The element html_locate marked, with the mark removed again."""
+    element = soup.find(attrs={mark: True})
+    if not isinstance(element, Tag):
+        return None
+    del element[mark]
+    return element
 
 
 def _select_any(root: BeautifulSoup | Tag, selectors: Sequence[str]) -> list[Tag]:
@@ -153,12 +86,8 @@ def _select_any(root: BeautifulSoup | Tag, selectors: Sequence[str]) -> list[Tag
     return root.select(", ".join(selectors)) if selectors else []
 
 
-def _in(element: Tag, ids: set[int]) -> bool:
-    return any(id(el) in ids for el in ancestors_and_self(element))
-
-
-def _title_tag(soup: BeautifulSoup) -> str:
-    return strip_site_name(element_text(soup.title)) if soup.title else ""
+def _in(element: PageElement, ids: set[int]) -> bool:
+    return any(id(el) in ids for el in (element, *element.parents))
 
 
 def _time_element(scope: BeautifulSoup | Tag) -> datetime | None:

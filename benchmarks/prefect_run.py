@@ -1,0 +1,72 @@
+"""The `pohang-ingest` flow over the corpus through Prefect, then again with nothing new.
+
+Prefect's environment must be set before it is first imported (../shared/PREFECT.md): a fresh
+PREFECT_HOME (no cached results from earlier runs), analytics off, quiet server logs. Heartbeats
+are switched off, since each flow call would otherwise wait about a second on them. Start-up
+(the temporary server) is timed on its own with an empty flow, so the ingest figures hold only
+what a scheduled or backfill run pays each time.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+from benchmarks.timing import Figure, batch
+from pohang_watch.config import ENV_DB_URL
+from pohang_watch.report import RunReport
+
+_PREFECT_ENV = {
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "DO_NOT_TRACK": "1",
+    "PREFECT_SERVER_LOGGING_LEVEL": "CRITICAL",
+    "PREFECT_LOGGING_LEVEL": "WARNING",
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "90",
+}
+
+
+def prepare_prefect_environment() -> None:
+    """Call before anything imports prefect (flows.ingest does)."""
+    os.environ["PREFECT_HOME"] = tempfile.mkdtemp(prefix="pohang-bench-prefect-")
+    for name, value in _PREFECT_ENV.items():
+        os.environ.setdefault(name, value)
+
+
+def prefect_figures(corpus: Path, pages: int, config: Path | None) -> list[Figure]:
+    """Start-up, a full ingest of the corpus into a fresh database, and a no-op second run."""
+    from prefect import flow  # only after prepare_prefect_environment
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
+    from flows.ingest import ingest_flow
+
+    @flow(name="pohang-bench-empty")
+    def empty() -> None:
+        """Nothing: its first call pays Prefect's start-up."""
+
+    with (
+        tempfile.TemporaryDirectory(prefix="pohang-bench-") as folder,
+        temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}),
+    ):
+        os.environ[ENV_DB_URL] = f"sqlite:///{Path(folder) / 'flow.db'}"
+        try:
+            start = batch("Prefect start-up + empty flow", "prefect", 1, empty)[0]
+            full = _ingest("pohang-ingest flow, fresh database", corpus, pages, config, ingest_flow)
+            again = _ingest("pohang-ingest flow, nothing new", corpus, pages, config, ingest_flow)
+        finally:
+            del os.environ[ENV_DB_URL]
+    start = replace(start, method="once", note="per process; not in the flow figures (ms total)")
+    return [start, full, again]
+
+
+def _ingest(
+    name: str, corpus: Path, pages: int, config: Path | None, ingest_flow: Callable[..., RunReport]
+) -> Figure:
+    def run() -> RunReport:
+        config_path = str(config) if config else None
+        return ingest_flow(paths=[str(corpus)], send_alerts=False, config=config_path)
+
+    figure, report = batch(name, "prefect", pages, run)
+    return replace(figure, note=f"{report.stored} stored, {sum(report.duplicates.values())} dup.")

@@ -1,0 +1,78 @@
+"""The benchmark's corpus is deterministic and parses like real pages; the runner completes.
+
+Speed goals live in the benchmark's output, never here: these tests only check that the figures
+are produced.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+
+from benchmarks.generate import generate_corpus
+from benchmarks.pages import MAX_PAGE_CHARS, MIN_PAGE_CHARS
+from benchmarks.run import main, render_text
+from pohang_watch.config import ParseSettings
+from pohang_watch.parse import parse_document
+from pohang_watch.sources.saved_pages import read_saved_page
+
+PAGES = 20
+FIGURES = (
+    "bs4 'lxml' parse alone",
+    "lxml.html parse",
+    "trafilatura.extract default",
+    "trafilatura.extract fast",
+    "read the file",
+    "parse",
+    "relevance",
+    "dedupe exact",
+    "extract",
+    "near-duplicate check",
+    "store (record_articles)",
+    "core pipeline, 1 process",
+    "core pipeline, 2 processes",
+)
+
+
+def digest(folder: Path) -> str:
+    files = sorted(folder.iterdir())
+    return hashlib.sha256(b"".join(path.read_bytes() for path in files)).hexdigest()
+
+
+def test_same_seed_same_bytes_other_seed_other_bytes(tmp_path: Path) -> None:
+    generate_corpus(tmp_path / "a", PAGES, seed=1)
+    generate_corpus(tmp_path / "b", PAGES, seed=1)
+    generate_corpus(tmp_path / "c", PAGES, seed=2)
+    assert digest(tmp_path / "a") == digest(tmp_path / "b") != digest(tmp_path / "c")
+
+
+def test_pages_parse_into_articles_with_ids_bodies_and_captions(tmp_path: Path) -> None:
+    corpus = generate_corpus(tmp_path, 60, seed=3)
+    assert set(corpus.kinds) == {"pohang", "not_pohang", "exact_duplicate", "near_duplicate"}
+    for path in corpus.files:
+        assert MIN_PAGE_CHARS - 2000 <= path.stat().st_size <= MAX_PAGE_CHARS + 10_000
+        article = parse_document(read_saved_page(str(path), 5_000_000), ParseSettings())
+        assert article.article_id is not None
+        assert len(article.article_id) == 19
+        assert 8 <= len(article.paragraphs) <= 21
+        assert article.captions
+        assert article.published_at is not None
+        assert article.published_at.strftime("%Y%m%d%H%M%S") == article.article_id[:14]
+
+
+def test_runner_reports_every_figure_as_json_and_text(capsys: pytest.CaptureFixture[str]) -> None:
+    main(["--pages", str(PAGES), "--json"])
+    result = json.loads(capsys.readouterr().out)
+    figures = {row["name"]: row for row in result["figures"]}
+    assert result["pages"] == PAGES
+    assert figures["bs4 'lxml' parse alone"]["ratio_to_bs4"] == pytest.approx(1.0)
+    assert figures["parse"]["ms_per_page"] > 0
+    assert figures["near-duplicate check"]["note"].startswith("not built")
+    assert result["peak_rss_mb"] > 0
+    text = render_text(result)
+    for name in (*FIGURES, "peak RSS", "goals:"):
+        assert name in text
+    assert set(FIGURES) <= set(figures)
