@@ -1,6 +1,7 @@
 # Sourced by .ci/run: installs Debian's PostgreSQL when missing and starts a throw-away server on
 # 127.0.0.1 for the store tests (a session's processes end when it stops, so CI starts its own).
-PG_PORT="${PG_PORT:-54331}"
+# A free port unless one is given: a developer's own server may hold the usual one.
+PG_PORT="${PG_PORT:-$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}"
 PG_DATA="$(mktemp -d /tmp/pohang-watch-pg.XXXXXX)"
 PG_BIN=""
 POHANG_WATCH_TEST_PG_URL="postgresql+psycopg://postgres@127.0.0.1:${PG_PORT}/pohang_watch_test"
