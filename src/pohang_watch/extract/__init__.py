@@ -34,7 +34,7 @@ PARTNERSHIP_PROGRESS: tuple[str, ...] = ("discussed", "requested", "proposed", "
 def extract_items(article: Article, settings: ExtractSettings) -> tuple[Item, ...]:
     """Every commitment and partnership the article states, each once, in reading order."""
     index = entity_index(settings)
-    index = entity_index(settings, defined_acronyms(index, article.paragraphs))
+    index = entity_index(settings, defined_acronyms(index, article.paragraphs)).for_article()
     published = article.published_at.date() if article.published_at else None
     context = ArticleContext(published)
     items: list[Item] = []

@@ -232,7 +232,7 @@ class _Reader:
     context: ArticleContext
 
     def cue_clauses(self, text: str, default: str) -> tuple[Clause, ...]:
-        cues = find_cues(text)
+        cues = self.context.cached(find_cues, text)
         if not cues:
             return (Clause(text, default, None, None),)
         clauses = [Clause(text[: cues[0][0]], default, None, None)]
@@ -262,7 +262,7 @@ class _Reader:
         return lead_clauses + tuple(inherited)
 
 
-def find_cues(text: str) -> list[tuple[int, int, str]]:
+def find_cues(text: str) -> tuple[tuple[int, int, str], ...]:
     """Non-overlapping cues in text order, skipping those inside relative clauses and those
     that describe a thing ("the campus will house")."""
     cues: list[tuple[int, int, str]] = []
@@ -271,7 +271,7 @@ def find_cues(text: str) -> list[tuple[int, int, str]]:
             overlaps = any(m.start() < e and s < m.end() for s, e, _ in cues)
             if not overlaps and _is_pledge(text[: m.start()], m.group(), text[m.end() :]):
                 cues.append((m.start(), m.end(), status))
-    return sorted(cues)
+    return tuple(sorted(cues))
 
 
 def _is_pledge(before: str, cue: str, after: str) -> bool:

@@ -79,7 +79,7 @@ def find_commitments(read: ReadSentence, index: EntityIndex) -> Iterator[Commitm
 def _from_clause(clause: Clause, read: ReadSentence) -> Commitment | None:
     if clause.status is None or PAIR_WORDS.search(clause.subject):
         return None  # what "the two universities will" do is their partnership, not a pledge
-    what = named_facilities(read.context, normalise_what(clause.text))
+    what = named_facilities(read.context, read.context.cached(normalise_what, clause.text))
     if len(what.split()) < _MIN_WHAT_WORDS or is_container(what) or NOT_PLEDGES.match(what):
         return None
     year = find_target_year(clause.text, read.context.published) or clause.year
@@ -91,7 +91,7 @@ def _from_clause(clause: Clause, read: ReadSentence) -> Commitment | None:
         what=what,
         target_year=year,
         amount=find_amount(f"{clause.cue} {clause.text}"),
-        sector=classify_sector(clause.text),
+        sector=read.context.cached(classify_sector, clause.text),
         status=clause.status,
         evidence=read.evidence,
     )

@@ -9,8 +9,10 @@ each kind (`FACILITY_HEADS`) as it goes through the article in order.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TypeVar, cast
 
 from pohang_watch.extract.entities import EntityIndex, named_parties
 
@@ -50,6 +52,9 @@ _GOVERNMENT = re.compile(
 _HEAD = re.compile(rf"\b({'|'.join(FACILITY_HEADS)})s?\b", re.IGNORECASE)
 _NAME_WORD = re.compile(r"^[\w’'-]+$")
 
+T = TypeVar("T")
+_MISSING = object()
+
 
 @dataclass(slots=True)
 class ArticleContext:
@@ -61,6 +66,20 @@ class ArticleContext:
     pohang_party: str | None = None  # the Pohang body last named beside an outside one
     company: str | None = None
     facilities: dict[str, str] = field(default_factory=dict)
+    # Results of pure functions of a text, kept for the article: see `cached`.
+    memo: dict[tuple[Callable[[str], object], str], object] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+
+    def cached(self, function: Callable[[str], T], text: str) -> T:
+        """`function(text)`, worked out once per article: clauses are read by both the
+        commitment and the partnership readers, and articles repeat themselves. Only for
+        functions whose result depends on the text alone."""
+        key = (function, text)
+        found = self.memo.get(key, _MISSING)
+        if found is _MISSING:
+            found = self.memo[key] = function(text)
+        return cast(T, found)
 
     def referent(self, text: str) -> str | None:
         """The body that "the company" or "the two sides" in `text` stands for, if any."""

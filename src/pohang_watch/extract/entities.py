@@ -5,59 +5,29 @@ as one canonical name: "Lee Gangdeok" and "Lee Kang-deok", "UCL" and "University
 London", the several long names of POEX. Known names come from `ExtractSettings.aliases`
 (matched case-insensitively, whole words, longest first); organisations that are not in the
 table are recognised by shape (a capitalised name ending in a word such as University or
-Agency, an acronym, a CamelCase company name, or a row of `KNOWN_COMPANIES`). To teach the
-extractor a new kind of name, extend one of the tables below.
+Agency, an acronym, a CamelCase company name: see `shapes.py`), or are a row of
+`KNOWN_COMPANIES`. To teach the extractor a new kind of name, extend one of the tables.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from pohang_watch.config import ExtractSettings
+from pohang_watch.extract.shapes import SUFFIX, WORD, Mention, shaped_orgs
 
-# Last words that make a capitalised name an organisation.
-ORG_SUFFIXES: tuple[str, ...] = (
-    "University",
-    "Institute",
-    "College",
-    "School",
-    "Faculty",
-    "Corporation",
-    "Corp.",
-    "Company",
-    "Co.",
-    "Ltd.",
-    "Inc.",
-    "Holdings",
-    "Industries",
-    "Ministry",
-    "Province",
-    "City",
-    "County",
-    "Center",
-    "Centre",
-    "Agency",
-    "Foundation",
-    "Council",
-    "Committee",
-    "Group",
-    "Federation",
-    "Association",
-    "Society",
-    "Societies",
-    "Authority",
-    "Administration",
-    "Office",
-    "Bank",
-    "Hospital",
-    "Laboratory",
-    "Power",
-)
-
-# First words that make "<Head> of <Name>" an organisation.
-ORG_HEADS: tuple[str, ...] = ("Ministry", "Port", "Embassy", "Office", "Bank", "Government")
+__all__ = [
+    "KNOWN_COMPANIES",
+    "EntityIndex",
+    "Mention",
+    "canonicalise",
+    "defined_acronyms",
+    "entity_index",
+    "find_mentions",
+    "named_parties",
+]
 
 # Companies whose names have no organisational shape; the alias table may add spellings.
 KNOWN_COMPANIES: tuple[str, ...] = (
@@ -75,85 +45,9 @@ KNOWN_COMPANIES: tuple[str, ...] = (
     "Doosan Fuel Cell",
 )
 
-# "Hanseong AI Infrastructure, a Seoul-based data center developer": the apposition says what
-# an unfamiliar name is.
-APPOSITION_NOUNS: tuple[str, ...] = (
-    *("company", "developer", "maker", "manufacturer", "producer", "operator", "firm"),
-    *("supplier", "startup", "institute", "provider"),
-)
-
-# Upper-case words that are not organisations.
-NOT_ORG_ACRONYMS: frozenset[str] = frozenset(
-    {
-        "AI",
-        "AM",
-        "CEO",
-        "CTO",
-        "EU",
-        "ESG",
-        "EV",
-        "EVs",
-        "GDP",
-        "GMP",
-        "GPU",
-        "GPUs",
-        "GRDP",
-        "HQ",
-        "ICT",
-        "II",
-        "III",
-        "IT",
-        "KRW",
-        "KST",
-        "LNG",
-        "MICE",
-        "MOU",
-        "MOUs",
-        "PM",
-        "R&D",
-        "SME",
-        "SMEs",
-        "TEU",
-        "TV",
-        "UK",
-        "UN",
-        "US",
-        "USA",
-        "USD",
-        "VIP",
-    }
-)
-
-_WORD = r"[A-Z][\w&-]*"
-_SUFFIX = "|".join(re.escape(s) for s in ORG_SUFFIXES)
-_OF_TAIL = rf"of\s+{_WORD}(?:\s+(?:and\s+|&\s+)?{_WORD})*"
-_ORG_SHAPES: tuple[re.Pattern[str], ...] = (
-    # "Korea Federation of Science and Technology", "UCL Medical School", "Korea Hydro &
-    # Nuclear Power", "Daeyang Cathode Co., Ltd."
-    re.compile(
-        rf"\b{_WORD}(?:\s+(?:&\s+)?{_WORD})*\s+(?:{_SUFFIX})(?!\w)(?:,?\s+Ltd\.)?"
-        rf"(?:\s+{_OF_TAIL})?"
-    ),
-    # "Ministry of Trade, Industry and Energy", "Port of Rotterdam": the head word comes first
-    re.compile(
-        rf"\b(?:{'|'.join(ORG_HEADS)})\s+of\s+(?:the\s+)?{_WORD}"
-        rf"(?:(?:,\s+|\s+and\s+|\s+&\s+|\s+){_WORD})*"
-    ),
-    re.compile(r"\b[A-Z][A-Z&]*[A-Z]\b"),  # acronyms: UCL, KAIST (stop list applies)
-    re.compile(r"\b[A-Z][a-z]+[A-Z][A-Za-z]+\b"),  # CamelCase companies: EcoPro
-)
-_APPOSITION = re.compile(
-    rf"\b({_WORD}(?:\s+{_WORD})+),\s+an?\s+(?:[\w-]+\s+){{0,5}}?"
-    rf"(?:{'|'.join(APPOSITION_NOUNS)})\b"
-)
-# "Fukuyama Mayor Naoki Edahiro": the city a mayor heads is a party ("Fukuyama City").
-_MAYOR_OF = re.compile(
-    r"\b(?!(?:Deputy|Vice|Former|The|Then|Acting|Yesterday|Today|Meanwhile|Earlier|Later"
-    r"|Also|When|After|Before|Local|City)\b)([A-Z][a-z]+) Mayor(?= [A-Z][\w-]+ [A-Z][\w-]+)"
-)
 # "Korea Battery Industry Association (KBIA)": a long name and the acronym it defines.
 _DEFINED_ACRONYM = re.compile(
-    rf"((?:{_WORD}\s+)(?:(?:of|for|and|on|the|to|&)\s+|{_WORD}\s+)*?{_WORD})"
+    rf"((?:{WORD}\s+)(?:(?:of|for|and|on|the|to|&)\s+|{WORD}\s+)*?{WORD})"
     r"\s+\(([A-Z][A-Z0-9&]+)\)"
 )
 # A bracketed acronym that does not spell its long name is still its name when the long name
@@ -162,25 +56,11 @@ FOREIGN_ACRONYM_WORDS = 4
 _FOREIGN_HEAD = re.compile(r"^(?!(?:The|Mayor|President|Chairman|CEO|On|In|At)\b)[A-Z]")
 # A name right after these is a place where something happens, not a party to it.
 _VENUE_BEFORE = re.compile(r"\b(?:at|in|on|near)\s+(?:the\s+)?$")
-# "Institute of Energy Research and Hanul Hydrogen Co.": the "and" starts a second name.
-_JOINER = re.compile(r"\s+and\s+")
-_NEXT_ORG = re.compile(rf"\s+and\s+{_WORD}(?:\s+{_WORD})*\s+(?:{_SUFFIX})(?!\w)")
-# "Global Battery City Forum": a capitalised word after the suffix makes it another name.
-_NAME_GOES_ON = re.compile(r" (?!And\b|The\b)[A-Z][a-z]")
-_LEADING_ARTICLE = re.compile(r"(?:The|A|An)\s+")
-_ORG_SUFFIX_WORD = re.compile(rf"\b(?:{_SUFFIX})(?!\w)|-do$|^[A-Z][A-Z&]+$")
-
-
-@dataclass(frozen=True, slots=True)
-class Mention:
-    """One name found in a text: where, as written, and as the ledger should know it."""
-
-    start: int
-    end: int
-    surface: str
-    canonical: str
-    is_org: bool
-    is_place: bool  # a bare place name ("Pohang") that may or may not stand for its body
+_ORG_SUFFIX_WORD = re.compile(rf"\b(?:{SUFFIX})(?!\w)|-do$|^[A-Z][A-Z&]+$")
+# Characters that `re.IGNORECASE` matches to an ASCII letter though `str.lower` does not turn
+# them into it (dotted and dotless i, long s, the Kelvin sign): folded by hand, so that a text
+# whose folded form lacks a spelling's folded form cannot match the spelling.
+_ASCII_FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,18 +68,36 @@ class _Variant:
     pattern: re.Pattern[str]
     canonical: str
     is_place: bool
+    key: str | None  # the folded spelling a text must contain to match; None: always try
+
+
+@dataclass(slots=True)
+class _Memo:
+    """What one article's texts were found to name: the reader looks at a sentence, and at
+    stretches of it, several times (see `EntityIndex.for_article`)."""
+
+    mentions: dict[str, tuple[Mention, ...]] = field(default_factory=dict)
+    parties: dict[str, tuple[Mention, ...]] = field(default_factory=dict)
+    canonical: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
 class EntityIndex:
-    """Compiled alias patterns plus the Pohang side, built once per settings."""
+    """Compiled alias patterns plus the Pohang side, built once per settings. An index made
+    `for_article` also remembers what it found in each text it was asked about."""
 
     variants: tuple[_Variant, ...]
     pohang_bodies: tuple[str, ...]
     org_names: frozenset[str]
+    alias_names: frozenset[str]  # the canonical names of the alias table
+    memo: _Memo | None = field(default=None, compare=False, repr=False)
 
     def is_pohang(self, name: str) -> bool:
         return name in self.pohang_bodies
+
+    def for_article(self) -> EntityIndex:
+        """This index with a memo of its own, to be dropped with the article."""
+        return replace(self, memo=_Memo())
 
 
 def entity_index(
@@ -258,16 +156,25 @@ def _build_index(
     for canonical, spellings in aliases:
         table.update({canonical: canonical} | dict.fromkeys(spellings, canonical))
     variants = tuple(
-        _Variant(_whole_words(spelling), canonical, _is_place(spelling, canonical))
+        _variant(spelling, canonical)
         for spelling, canonical in sorted(table.items(), key=lambda kv: -len(kv[0]))
     )
     orgs = {c for c in table.values() if c in pohang_bodies or c in KNOWN_COMPANIES}
     orgs |= {c for spelling, c in table.items() if _ORG_SUFFIX_WORD.search(spelling)}
-    return EntityIndex(variants, pohang_bodies, frozenset(orgs))
+    names = frozenset(v.canonical for v in variants)
+    return EntityIndex(variants, pohang_bodies, frozenset(orgs), names)
 
 
-def _whole_words(spelling: str) -> re.Pattern[str]:
-    return re.compile(rf"(?<![\w]){re.escape(spelling)}(?![\w])", re.IGNORECASE)
+def _variant(spelling: str, canonical: str) -> _Variant:
+    pattern = re.compile(rf"(?<![\w]){re.escape(spelling)}(?![\w])", re.IGNORECASE)
+    key = spelling.lower() if spelling.isascii() else None
+    return _Variant(pattern, canonical, _is_place(spelling, canonical), key)
+
+
+def _fold(text: str) -> str:
+    """Lower case, with the few non-ASCII letters that `re.IGNORECASE` takes for ASCII ones
+    turned into them: a text that can match an ASCII spelling contains its `key`."""
+    return (text if text.isascii() else text.translate(_ASCII_FOLD)).lower()
 
 
 def _is_place(spelling: str, canonical: str) -> bool:
@@ -279,6 +186,17 @@ def _is_place(spelling: str, canonical: str) -> bool:
 
 def find_mentions(index: EntityIndex, text: str) -> tuple[Mention, ...]:
     """Non-overlapping mentions in text order; the longest reading of a stretch wins."""
+    if index.memo is None:
+        return _find_mentions(index, text)
+    memo = index.memo.mentions
+    found = memo.get(text)
+    if found is None:
+        found = memo[text] = _find_mentions(index, text)
+    return found
+
+
+def _find_mentions(index: EntityIndex, text: str) -> tuple[Mention, ...]:
+    folded = _fold(text)
     found = [
         Mention(
             m.start(),
@@ -289,9 +207,10 @@ def find_mentions(index: EntityIndex, text: str) -> tuple[Mention, ...]:
             v.is_place,
         )
         for v in index.variants
+        if v.key is None or v.key in folded  # a cheap test before the pattern
         for m in v.pattern.finditer(text)
     ]
-    found.extend(_shaped_orgs(text))
+    found.extend(shaped_orgs(text))
     chosen: list[Mention] = []
     for mention in sorted(found, key=lambda m: m.start - m.end):  # longest first, stable
         if all(mention.end <= c.start or mention.start >= c.end for c in chosen):
@@ -299,47 +218,39 @@ def find_mentions(index: EntityIndex, text: str) -> tuple[Mention, ...]:
     return tuple(sorted(chosen, key=lambda m: m.start))
 
 
-def _shaped_orgs(text: str) -> list[Mention]:
-    mentions = [
-        Mention(m.start(1), m.end(1), m.group(1), m.group(1), True, False)
-        for m in _APPOSITION.finditer(text)
-    ]
-    mentions += [
-        Mention(m.start(1), m.end(1), m.group(1), f"{m.group(1)} City", True, False)
-        for m in _MAYOR_OF.finditer(text)
-    ]
-    for shape in _ORG_SHAPES:
-        position = 0
-        while m := shape.search(text, position):
-            position = _end_before_next_org(text, m.start(), m.end())
-            article = _LEADING_ARTICLE.match(text, m.start(), position)
-            start = article.end() if article else m.start()
-            name = text[start:position]
-            if name not in NOT_ORG_ACRONYMS and not _NAME_GOES_ON.match(text, position):
-                mentions.append(Mention(start, position, name, name, True, False))
-    return mentions
-
-
 def named_parties(index: EntityIndex, text: str) -> list[Mention]:
     """Organisations a text names as actors or partners: not bare place names ("to Pohang"),
     not people, not venues ("at the Gyeongbuk Provincial Government Office")."""
-    return [
+    if index.memo is None:
+        return list(_named_parties(index, text))
+    memo = index.memo.parties
+    found = memo.get(text)
+    if found is None:
+        found = memo[text] = _named_parties(index, text)
+    return list(found)
+
+
+def _named_parties(index: EntityIndex, text: str) -> tuple[Mention, ...]:
+    return tuple(
         m
         for m in find_mentions(index, text)
         if m.is_org and not m.is_place and not _VENUE_BEFORE.search(text[: m.start])
-    ]
-
-
-def _end_before_next_org(text: str, start: int, end: int) -> int:
-    for joiner in _JOINER.finditer(text, start, end):
-        if _NEXT_ORG.match(text, joiner.start()):
-            return joiner.start()
-    return end
+    )
 
 
 def canonicalise(index: EntityIndex, text: str) -> str:
     """Text with every known spelling replaced by its canonical name ("UCL" → "University
     College London"); bare place names stay, and "POEX (POEX)" left by the swap collapses."""
+    if index.memo is None:
+        return _canonicalise(index, text)
+    memo = index.memo.canonical
+    found = memo.get(text)
+    if found is None:
+        found = memo[text] = _canonicalise(index, text)
+    return found
+
+
+def _canonicalise(index: EntityIndex, text: str) -> str:
     out, last = [], 0
     for mention in find_mentions(index, text):
         if mention.is_place or mention.surface == mention.canonical:
@@ -360,7 +271,7 @@ def _in_compound(text: str, mention: Mention) -> bool:
 
 
 def _is_alias(index: EntityIndex, mention: Mention) -> bool:
-    return any(v.canonical == mention.canonical for v in index.variants)
+    return mention.canonical in index.alias_names
 
 
 _REPEAT = re.compile(r"(?<![\w])([A-Z][\w&.-]*(?: [A-Z][\w&.-]*)*)(?: \(\1\)| \1)(?![\w])")

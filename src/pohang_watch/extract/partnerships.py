@@ -85,6 +85,10 @@ PARTNERSHIP_STATUSES: tuple[tuple[str, str], ...] = (
 _STATUSES = tuple(
     (status, re.compile(pattern, re.IGNORECASE)) for status, pattern in PARTNERSHIP_STATUSES
 )
+# Any of them: one search that rules out most clauses before the eight.
+_ANY_STATUS = re.compile(
+    "|".join(f"(?:{pattern})" for _, pattern in PARTNERSHIP_STATUSES), re.IGNORECASE
+)
 # The status a partnership takes from the cue of the pledge that contains it: a cooperation
 # that "will" happen or was "agreed to" is agreed, one that is only planned is proposed.
 STATUS_FROM_CUE: dict[str, str] = {"planned": "proposed", "underway": "agreed"}
@@ -121,8 +125,10 @@ def _from_clause(clause: Clause, read: ReadSentence, index: EntityIndex) -> Part
     status, actor, what_text, subject = _status(clause, text, index, read)
     if status is None or _HISTORY.search(read.text):
         return None
-    what = normalise_what(what_text)
-    kind = classify_kind(what) or classify_kind(clause.text) or _default_kind(status, text, clause)
+    cached = read.context.cached
+    what = cached(normalise_what, what_text)
+    kind = cached(classify_kind, what) or cached(classify_kind, clause.text)
+    kind = kind or _default_kind(status, text, clause)
     if kind is None or (kind == "support" and status != "requested"):
         return None
     parties = _parties(index, read, clause.text, subject, actor, what_text)
@@ -135,7 +141,7 @@ def _from_clause(clause: Clause, read: ReadSentence, index: EntityIndex) -> Part
         partnership_kind=kind,
         status=status,
         what=what,
-        sector=classify_sector(clause.text),
+        sector=cached(classify_sector, clause.text),
         evidence=read.evidence,
         target_year=find_target_year(clause.text, read.context.published) or clause.year,
     )
@@ -154,7 +160,7 @@ def _status(
 ) -> tuple[str | None, str, str, tuple[str, bool]]:
     """(status, actor, the words after the verb, (who acts, whether they are proposed as the
     partners)): from a cooperation verb, else from the cue."""
-    for status, pattern in _STATUSES:
+    for status, pattern in _STATUSES if _ANY_STATUS.search(text) else ():
         if match := pattern.search(text):
             before, after = f"{clause.subject} {text[: match.start()]}", text[match.end() :]
             actor = resolve_actor(index, before, clause.actor, read.context)

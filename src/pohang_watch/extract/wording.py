@@ -167,10 +167,18 @@ def _strip_lead_ins(text: str) -> str:
 
 
 def _cut_at_clause_break(text: str) -> str:
-    for match in sorted((m for cut in _CUTS for m in cut.finditer(text)), key=lambda m: m.start()):
-        if len(text[: match.start()].split()) >= _MIN_WORDS:
-            return text[: match.start()]
-    return text
+    """The text up to the earliest break of any of `_CUTS` that leaves `_MIN_WORDS` words
+    (more text before a break never leaves fewer words, so each cut's first such break is its
+    earliest)."""
+    cut_at = len(text)
+    for cut in _CUTS:
+        for match in cut.finditer(text):
+            if match.start() >= cut_at:
+                break
+            if len(text[: match.start()].split()) >= _MIN_WORDS:
+                cut_at = match.start()
+                break
+    return text[:cut_at]
 
 
 def _base_verb(text: str) -> str:
