@@ -9,17 +9,27 @@ up front instead of failing half-way when two writers meet.
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, create_engine, event
+from sqlalchemy import Connection, Engine, Table, create_engine, event, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 
 from pohang_watch.errors import StoreError
 
 BUSY_TIMEOUT_MS = 30_000
+# Keys of PostgreSQL advisory locks (any fixed 64-bit numbers no other program on the database
+# uses): ASCII "pohang" + "LG" (ledger) and + "MG" (migrations).
+LEDGER_LOCK = 0x706F68616E674C47
+MIGRATION_LOCK = 0x706F68616E674D47
+# SQLSTATEs after which PostgreSQL has rolled the transaction back and running it again can
+# succeed: deadlock_detected and serialization_failure.
+_RETRYABLE = frozenset({"40P01", "40001"})
 _BEGIN_OPTION = "pohang_watch_begin"
+_WAL_RETRY_SECONDS = 0.01
 
 
 def create_store_engine(url: str) -> Engine:
@@ -60,9 +70,9 @@ def _tune_sqlite(engine: Engine) -> None:
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None  # we emit BEGIN ourselves, below
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        _use_wal(cursor)
+        cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -71,8 +81,43 @@ def _tune_sqlite(engine: Engine) -> None:
         conn.exec_driver_sql(f"BEGIN {mode}")
 
 
+def _use_wal(cursor: Any) -> None:
+    """Switch the database to WAL (a no-op once it is). Switching a new database needs it to
+    itself, and SQLite answers "locked" at once rather than calling the busy handler when
+    another connection has it open: two runs creating the database at the same moment. So wait
+    here, as long as the busy timeout, for the other to finish."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(_WAL_RETRY_SECONDS)
+
+
 def dialect_insert(conn: Connection, table: Table) -> sqlite.Insert | postgresql.Insert:
     """An INSERT that supports ON CONFLICT on both backends (insert-or-ignore, upsert)."""
     if conn.dialect.name == "postgresql":
         return postgresql.insert(table)
     return sqlite.insert(table)
+
+
+def serialise(conn: Connection, key: int) -> None:
+    """Hold the advisory lock `key` until this transaction ends (PostgreSQL; a no-op on SQLite,
+    whose IMMEDIATE write transactions already run one at a time).
+
+    For the read-decide-write sections that no unique constraint can make safe: the lock is
+    released only at commit or rollback, after the holder's rows are visible, so the next
+    holder's reads (READ COMMITTED: a fresh snapshot per statement) see everything it wrote.
+    """
+    if conn.dialect.name == "postgresql":
+        conn.execute(select(func.pg_advisory_xact_lock(key)))
+
+
+def retryable(error: BaseException) -> bool:
+    """Whether the database rolled the transaction back to break a deadlock or a serialisation
+    conflict, so that running the same transaction again is the right answer."""
+    orig = getattr(error, "orig", None)
+    return getattr(orig, "sqlstate", None) in _RETRYABLE

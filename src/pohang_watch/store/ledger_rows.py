@@ -2,6 +2,20 @@
 
 Functions over a Connection, called inside the Store's one transaction per batch, so a ledger
 change and its alert are written together or not at all.
+
+The diff reads the ledger, decides and writes, and two runs at once must not both decide NEW
+for the same item. A unique key cannot settle that alone: matching is fuzzy within a match
+group, so an item restated in other words (another key) belongs to the first wording's entry,
+and a run that lost an insert would have to redo its whole diff. So the Store holds one fixed
+PostgreSQL advisory lock (`engine.LEDGER_LOCK`, transaction-scoped) from story linking to
+commit. Not a lock per key, which the fuzzy match makes meaningless, nor one per match group:
+story linking (which decides how mentions are counted) reads the band index across groups, and
+a batch's many group locks would need a careful order to avoid deadlocks, while one lock taken
+at one point never deadlocks. The section is short (a few indexed queries per batch, after
+parsing and extraction), so runs lose little by waiting for it; on SQLite the IMMEDIATE write
+transactions serialise whole batches anyway. The unique keys (entry key hash, mention, alert
+key) with INSERT … ON CONFLICT DO NOTHING still make a repeated write a no-op, never a failed
+batch.
 """
 
 from __future__ import annotations
@@ -11,12 +25,20 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, bindparam, func, insert, select, update
+from sqlalchemy import Connection, Row, bindparam, func, select, update
 
 from pohang_watch.alerts import MuteList
-from pohang_watch.ledger import ChangeType, LedgerChange, LedgerEntry, alert_for, entry_group
-from pohang_watch.matching import group_hash
-from pohang_watch.models import Amount, Commitment, ItemKind
+from pohang_watch.ledger import (
+    ChangeType,
+    LedgerChange,
+    LedgerEntry,
+    alert_for,
+    diff_items,
+    entry_group,
+    item_group,
+)
+from pohang_watch.matching import MatchRules, group_hash
+from pohang_watch.models import Amount, Commitment, ExtractedArticle, ItemKind
 from pohang_watch.store.corpus import chunks, fetch_pairs
 from pohang_watch.store.engine import dialect_insert
 from pohang_watch.store.schema import articles, ledger_entries, mentions, outbox
@@ -209,7 +231,7 @@ def apply_changes(
         if c.change is ChangeType.NEW
     ]
     if new_rows:
-        conn.execute(insert(ledger_entries), new_rows)
+        conn.execute(dialect_insert(conn, ledger_entries).on_conflict_do_nothing(), new_rows)
     by_hash = fetch_pairs(
         conn,
         select(ledger_entries.c.key_hash, ledger_entries.c.id),
@@ -253,9 +275,28 @@ def enqueue_alerts(
             "payload": alert.to_payload(),
             "created_at": now,
         }
-    existing = fetch_pairs(conn, select(outbox.c.alert_key, outbox.c.id), outbox.c.alert_key, rows)
-    fresh = [row for key, row in rows.items() if key not in existing]
-    if fresh:
-        # The unique key still guards against a concurrent writer queueing the same alert.
-        conn.execute(dialect_insert(conn, outbox).on_conflict_do_nothing(), fresh)
-    return len(fresh)
+    if not rows:
+        return 0
+    # The unique alert key decides, not a lookup first: an alert queued before (a re-run) or
+    # by another writer is skipped, and only the rows really inserted are counted.
+    statement = dialect_insert(conn, outbox).on_conflict_do_nothing().returning(outbox.c.id)
+    return sum(len(conn.execute(statement, chunk).all()) for chunk in chunks(rows.values()))
+
+
+def record_items(
+    conn: Connection,
+    recorded: Sequence[ExtractedArticle],
+    article_pks: Mapping[str, int],
+    now: datetime,
+    matching: MatchRules,
+    mutes: MuteList,
+    enqueue: bool,
+) -> tuple[list[LedgerChange], int]:
+    """Diff the articles' items against the entries of their match groups, apply the changes,
+    and queue their alerts unless `enqueue` is off. Call it holding the ledger lock."""
+    mentioned = [(e, item) for e in recorded for item in e.items]
+    known = load_groups(conn, (item_group(item) for _, item in mentioned))
+    changes = diff_items(mentioned, known, seen_at=now, rules=matching)
+    entry_pks = apply_changes(conn, changes, article_pks, now)
+    enqueued = enqueue_alerts(conn, changes, entry_pks, now, mutes) if enqueue else 0
+    return changes, enqueued

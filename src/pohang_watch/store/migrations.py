@@ -34,6 +34,7 @@ from sqlalchemy import (
 )
 
 from pohang_watch.errors import StoreError
+from pohang_watch.store.engine import MIGRATION_LOCK, serialise
 from pohang_watch.store.migration_3 import near_duplicates_and_health
 from pohang_watch.store.schema import schema_migrations
 
@@ -225,7 +226,10 @@ def migrate(conn: Connection, migrations: Sequence[Migration] = MIGRATIONS) -> l
     """Apply the migrations not yet recorded, in the caller's transaction; return their versions.
 
     Refuses a database recorded by a newer program: running old code on it could corrupt it.
+    On PostgreSQL two processes starting at once on a fresh database would both see no tables
+    and both create them; the migration lock makes the second wait and then find them made.
     """
+    serialise(conn, MIGRATION_LOCK)
     applied = set(applied_versions(conn))
     known = {migration.version for migration in migrations}
     if unknown := sorted(applied - known):

@@ -3,17 +3,21 @@
 Every write is one transaction: a batch of articles, its ledger changes and their alerts are
 stored together or not at all, so a crash never loses an alert and a failed batch changes
 nothing. SQLAlchemy errors become `StoreError` in one place, `_database_errors`.
+
+Several runs may record at once (a backfill beside the scheduled ingest, several workers):
+articles are claimed by their unique keys (`corpus`), the ledger diff runs under one lock
+(`ledger_rows`), and a batch PostgreSQL aborts to break a deadlock is run again.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
-from typing import Self
+from typing import Self, TypeVar
 
 from sqlalchemy import Connection, Engine, func, select
 from sqlalchemy.engine import make_url
@@ -21,7 +25,7 @@ from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from pohang_watch.alerts import MuteList
 from pohang_watch.errors import StoreError
-from pohang_watch.ledger import LedgerChange, LedgerEntry, OutboxAlert, diff_items, item_group
+from pohang_watch.ledger import LedgerChange, LedgerEntry, OutboxAlert
 from pohang_watch.matching import MatchRules
 from pohang_watch.models import ExtractedArticle
 from pohang_watch.neardup import NearDuplicateRules
@@ -45,15 +49,15 @@ from pohang_watch.store.delivery_rows import (
     register_targets,
     release,
 )
-from pohang_watch.store.engine import create_store_engine, writer
-from pohang_watch.store.health_rows import TargetHealth, mark_reported, note_send, read_health
-from pohang_watch.store.ledger_rows import (
-    apply_changes,
-    count_mentions,
-    enqueue_alerts,
-    entry_from_row,
-    load_groups,
+from pohang_watch.store.engine import (
+    LEDGER_LOCK,
+    create_store_engine,
+    retryable,
+    serialise,
+    writer,
 )
+from pohang_watch.store.health_rows import TargetHealth, mark_reported, note_send, read_health
+from pohang_watch.store.ledger_rows import count_mentions, entry_from_row, record_items
 from pohang_watch.store.migrations import migrate
 from pohang_watch.store.outbox_rows import between, pending
 from pohang_watch.store.reparse_rows import rewrite_articles
@@ -61,6 +65,8 @@ from pohang_watch.store.schema import articles, ledger_entries
 from pohang_watch.store.story_rows import link_stories
 
 _MAX_ERROR_CHARS = 1000
+_BATCH_ATTEMPTS = 3
+T = TypeVar("T")
 _NOT_ROUTED = "not routed to this target"
 
 
@@ -148,6 +154,20 @@ class Store:
         with _database_errors(action), self._writer.begin() as conn:
             yield conn
 
+    def _write_batch(self, action: str, work: Callable[[Connection], T]) -> T:
+        """Run `work` in one write transaction, again from the start (a bounded number of
+        times) if PostgreSQL rolled it back to break a deadlock with another run: the
+        batch's rows are inserted in a fixed order so runs storing the same articles queue
+        up, but articles that clash on different keys can still meet in opposite orders."""
+        for attempt in range(1, _BATCH_ATTEMPTS + 1):
+            try:
+                with self._write(action) as conn:
+                    return work(conn)
+            except StoreError as exc:
+                if attempt == _BATCH_ATTEMPTS or not retryable(exc.__cause__ or exc):
+                    raise
+        raise AssertionError("unreachable")
+
     @contextmanager
     def _read(self, action: str) -> Iterator[Connection]:
         with _database_errors(action), self._engine.connect() as conn:
@@ -166,19 +186,23 @@ class Store:
         history does not flood anyone; the caller can summarise `changes` instead.
         """
         now = datetime.now(UTC)
-        with self._write("cannot record the batch") as conn:
+
+        def record(conn: Connection) -> RecordOutcome:
             corpus = store_articles(conn, extracted, source_run=source_run, now=now)
+            serialise(conn, LEDGER_LOCK)
             revisions = link_stories(conn, corpus.new, corpus.pks, self.rules.near_duplicates)
-            changes, enqueued = _record_items(
-                conn, corpus.new, corpus.pks, now, self.rules, enqueue
+            changes, enqueued = record_items(
+                conn, corpus.new, corpus.pks, now, self.rules.matching, self.rules.mutes, enqueue
             )
-        return RecordOutcome(
-            stored=len(corpus.new),
-            duplicates=corpus.duplicates,
-            changes=tuple(changes),
-            alerts_enqueued=enqueued,
-            revisions=len(revisions),
-        )
+            return RecordOutcome(
+                stored=len(corpus.new),
+                duplicates=corpus.duplicates,
+                changes=tuple(changes),
+                alerts_enqueued=enqueued,
+                revisions=len(revisions),
+            )
+
+        return self._write_batch("cannot record the batch", record)
 
     def reparse_articles(
         self,
@@ -194,22 +218,28 @@ class Store:
         changed their status, target or amount; with `enqueue=False` nothing is queued.
         """
         now = datetime.now(UTC)
-        with self._write("cannot record the reparsed batch") as conn:
+
+        def reparse(conn: Connection) -> RecordOutcome:
             rewrite = rewrite_articles(conn, extracted)
             corpus = store_articles(conn, rewrite.fresh, source_run=source_run, now=now)
+            serialise(conn, LEDGER_LOCK)
             revisions = link_stories(conn, corpus.new, corpus.pks, self.rules.near_duplicates)
             recorded = [*rewrite.about, *corpus.new]
             pks = rewrite.pks | corpus.pks
-            changes, enqueued = _record_items(conn, recorded, pks, now, self.rules, enqueue)
+            changes, enqueued = record_items(
+                conn, recorded, pks, now, self.rules.matching, self.rules.mutes, enqueue
+            )
             count_mentions(conn, rewrite.stale_entries)
-        return RecordOutcome(
-            stored=len(corpus.new),
-            duplicates=dict(rewrite.duplicates + Counter(corpus.duplicates)),
-            changes=tuple(changes),
-            alerts_enqueued=enqueued,
-            updated=len(rewrite.pks),
-            revisions=len(revisions),
-        )
+            return RecordOutcome(
+                stored=len(corpus.new),
+                duplicates=dict(rewrite.duplicates + Counter(corpus.duplicates)),
+                changes=tuple(changes),
+                alerts_enqueued=enqueued,
+                updated=len(rewrite.pks),
+                revisions=len(revisions),
+            )
+
+        return self._write_batch("cannot record the reparsed batch", reparse)
 
     def archive_pages(self, pages: Sequence[FetchedPage]) -> None:
         """Keep fetched article pages (compressed); a page fetched again replaces its row."""
@@ -347,21 +377,3 @@ class StoredValidatorCache:
 
     def put(self, url: str, validators: Validators) -> None:
         self._store.save_listing_validators(url, validators)
-
-
-def _record_items(
-    conn: Connection,
-    recorded: Sequence[ExtractedArticle],
-    article_pks: Mapping[str, int],
-    now: datetime,
-    rules: RecordRules,
-    enqueue: bool,
-) -> tuple[list[LedgerChange], int]:
-    """Diff the articles' items against the entries of their match groups, apply the changes,
-    and queue their alerts unless `enqueue` is off."""
-    mentioned = [(e, item) for e in recorded for item in e.items]
-    known = load_groups(conn, (item_group(item) for _, item in mentioned))
-    changes = diff_items(mentioned, known, seen_at=now, rules=rules.matching)
-    entry_pks = apply_changes(conn, changes, article_pks, now)
-    enqueued = enqueue_alerts(conn, changes, entry_pks, now, rules.mutes) if enqueue else 0
-    return changes, enqueued
