@@ -10,6 +10,7 @@ flows/ wraps the stages as Prefect tasks, one task per batch of pages; these fun
 them without Prefect for the CLI's helpers, scripts and tests.
 """
 
+from pohang_watch.batching import chunked
 from pohang_watch.pipeline.digest import DigestPeriod, digest_period, preview, run_digest
 from pohang_watch.pipeline.live import Discovered, discover_links, fetch_articles
 from pohang_watch.pipeline.reparse import ReparseStages, reparse_batch, run_reparse
@@ -27,7 +28,6 @@ from pohang_watch.pipeline.stages import (
     analyse_article,
     analyse_document,
     analyse_source,
-    chunked,
     deliver_alerts,
     open_store,
     page_error,

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from itertools import chain
 
+from pohang_watch.batching import chunked
 from pohang_watch.config import Settings
 from pohang_watch.models import ExtractedArticle
 from pohang_watch.parse.article_ids import KST
@@ -23,7 +24,6 @@ from pohang_watch.pipeline.stages import (
     analyse_article,
     analyse_document,
     analyse_each,
-    chunked,
     open_store,
 )
 from pohang_watch.report import RunReport

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import Literal
 
+from pohang_watch.batching import chunked
 from pohang_watch.config import FetchSettings, ListingSettings, Settings
 from pohang_watch.errors import ConfigError
 from pohang_watch.ledger import ChangeType, LedgerChange
@@ -28,7 +29,6 @@ from pohang_watch.pipeline.live import (
 )
 from pohang_watch.pipeline.stages import (
     ProcessedBatch,
-    chunked,
     deliver_alerts,
     open_store,
     process_sources,

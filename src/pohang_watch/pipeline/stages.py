@@ -7,10 +7,9 @@ on. flows/ wraps these same functions as Prefect tasks, one task per batch.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from itertools import islice
 from typing import TypeVar
 
 from pohang_watch.alerts import MuteList
@@ -66,13 +65,6 @@ def record_rules(settings: Settings) -> RecordRules:
 def open_store(settings: Settings) -> Store:
     """The configured database, recording by the configured rules."""
     return Store.open(settings.database.url, record_rules(settings))
-
-
-def chunked(items: Iterable[T], size: int) -> Iterator[list[T]]:
-    """Batches of at most `size` items, in order; reads `items` lazily."""
-    iterator = iter(items)
-    while chunk := list(islice(iterator, size)):
-        yield chunk
 
 
 def analyse_article(

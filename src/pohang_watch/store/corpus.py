@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Select, select
 
+from pohang_watch.batching import chunked
 from pohang_watch.dedup import DuplicateReason, KnownArticles, article_keys, find_duplicates
 from pohang_watch.errors import StoreError
 from pohang_watch.models import Article, ExtractedArticle
@@ -31,15 +32,8 @@ T = TypeVar("T")
 
 
 def chunks(values: Iterable[T], size: int = CHUNK) -> Iterator[list[T]]:
-    """Successive lists of at most `size` values."""
-    chunk: list[T] = []
-    for value in values:
-        chunk.append(value)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
+    """Successive lists of at most `size` values (bounded IN lists)."""
+    return chunked(values, size)
 
 
 def fetch_pairs(

@@ -248,26 +248,38 @@ class Store:
 
     def archived_pages(self, since: datetime | None = None) -> Iterator[ArchivedPage]:
         """Archived pages fetched at or after `since`, oldest first, read a chunk at a time."""
-        after = 0
-        while True:
-            with self._read("cannot read the raw archive") as conn:
-                chunk = page_chunk(conn, after, since)
-            if not chunk:
-                return
-            yield from chunk
-            after = chunk[-1].id
+        return self._read_in_chunks(
+            "cannot read the raw archive",
+            lambda conn, after: page_chunk(conn, after, since),
+            key=lambda page: page.id,
+        )
 
     def unarchived_articles(self, since: datetime | None = None) -> Iterator[StoredArticle]:
         """Stored articles with no archived page (from saved pages), first seen at or after
         `since`, a chunk at a time."""
+        return self._read_in_chunks(
+            "cannot read articles",
+            lambda conn, after: unarchived_article_chunk(conn, after, since),
+            key=lambda stored: stored.pk,
+        )
+
+    def _read_in_chunks(
+        self,
+        failure: str,
+        read_chunk: Callable[[Connection, int], Sequence[T]],
+        *,
+        key: Callable[[T], int],
+    ) -> Iterator[T]:
+        """Rows a chunk at a time, each in its own short read, resuming after the last key:
+        a long reparse never holds one read transaction open or all rows in memory."""
         after = 0
         while True:
-            with self._read("cannot read articles") as conn:
-                chunk = unarchived_article_chunk(conn, after, since)
+            with self._read(failure) as conn:
+                chunk = read_chunk(conn, after)
             if not chunk:
                 return
             yield from chunk
-            after = chunk[-1].pk
+            after = key(chunk[-1])
 
     def known_article_ids(self, ids: Iterable[str]) -> set[str]:
         """Which of these article ids are stored or already fetched (discovery's `is_known`)."""
