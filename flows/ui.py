@@ -13,15 +13,10 @@ from typing import Any
 from prefect.artifacts import create_table_artifact
 from prefect.events import emit_event
 
-from pohang_watch.ledger import ChangeType, LedgerChange, alert_for
+from pohang_watch.ledger import LedgerChange, alert_for
 from pohang_watch.report import RunReport, describe_item
 
 _NAME_LIMIT = 200  # resource names are labels in the UI's event feed, not the evidence
-
-
-def ledger_changes(report: RunReport) -> list[LedgerChange]:
-    """NEW and UPDATED changes: a restatement changes nothing in the ledger."""
-    return [c for c in report.changes if c.change is not ChangeType.RESTATED]
 
 
 def change_row(change: LedgerChange) -> dict[str, Any]:
@@ -42,7 +37,7 @@ def publish_changes_table(report: RunReport) -> None:
     """The run's ledger changes as a table artifact, keyed by flow like the markdown report."""
     create_table_artifact(
         key=f"{report.flow}-changes",
-        table=[change_row(change) for change in ledger_changes(report)],
+        table=[change_row(change) for change in report.changes],
         description="Commitments and partnerships this run added or updated",
     )
 
@@ -76,7 +71,6 @@ def change_event(change: LedgerChange) -> dict[str, Any]:
 
 def emit_change_events(report: RunReport) -> int:
     """One event per NEW or UPDATED change; returns how many were emitted."""
-    changes = ledger_changes(report)
-    for change in changes:
+    for change in report.changes:
         emit_event(**change_event(change))
-    return len(changes)
+    return len(report.changes)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from pohang_watch.config import Settings
+from pohang_watch.ledger import ChangeType
 from pohang_watch.models import PageError
 from pohang_watch.pipeline import run_ingest
 from pohang_watch.report import RunReport, render_markdown, render_text
@@ -41,3 +42,17 @@ def test_markdown_artifact_keeps_article_text_inert() -> None:
     assert "![" not in markdown
     assert "<b>" not in markdown
     assert "\\| x" in markdown, "a pipe in article text cannot open a table cell"
+
+
+def test_run_counts_restatements_without_keeping_them(
+    samples_dir: Path, settings: Settings
+) -> None:
+    """A run keeps what people are told about (NEW, UPDATED) and only counts restatements, so
+    a long backfill's report does not grow with every repeated mention."""
+    first = run_ingest([str(samples_dir)], settings, run_id="r1", send_alerts=False)
+    assert first.restated > 0
+    assert first.changes
+    assert all(c.change.value in {"NEW", "UPDATED"} for c in first.changes)
+    new = len(first.changes_of(ChangeType.NEW))
+    updated = len(first.changes_of(ChangeType.UPDATED))
+    assert f"ledger: {new} new, {updated} updated, {first.restated} restated" in render_text(first)

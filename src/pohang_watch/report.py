@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -37,7 +36,7 @@ class RunReport:
     not_about_pohang: tuple[str, ...]
     duplicates: dict[str, int]
     errors: tuple[PageError, ...]
-    changes: tuple[LedgerChange, ...]
+    changes: tuple[LedgerChange, ...]  # NEW and UPDATED only: what people are told about
     alerts_enqueued: int
     delivery: DeliveryReport | None
     flow: str = "pohang-ingest"
@@ -46,44 +45,64 @@ class RunReport:
     undated: int = 0  # kept by a date range although their date is unknown
     updated: int = 0  # stored articles rewritten in place (reparse)
     revisions: int = 0  # new articles that republish or lightly edit a stored story
+    restated: int = 0  # mentions that restate a ledger entry unchanged (counted, not kept)
     summary: DeliveryReport | None = None  # the one message a backfill or reparse sends
 
     def changes_of(self, change: ChangeType) -> list[LedgerChange]:
         return [c for c in self.changes if c.change is change]
 
 
-def summarise_run(
-    *,
-    pages_seen: int,
-    listing_errors: Sequence[PageError],
-    batches: Sequence[ProcessedBatch],
-    outcomes: Sequence[RecordOutcome],
-    delivery: DeliveryReport | None,
-    flow: str = "pohang-ingest",
-    discovery: DiscoveryCounts | None = None,
-    skipped: dict[str, int] | None = None,
-    undated: int = 0,
-) -> RunReport:
-    """Fold per-batch results into one report."""
-    duplicates: Counter[str] = Counter()
-    for outcome in outcomes:
-        duplicates.update(outcome.duplicates)
-    return RunReport(
-        flow=flow,
-        discovery=discovery,
-        skipped=dict(skipped or {}),
-        undated=undated,
-        updated=sum(o.updated for o in outcomes),
-        revisions=sum(o.revisions for o in outcomes),
-        pages_seen=pages_seen,
-        stored=sum(o.stored for o in outcomes),
-        not_about_pohang=tuple(a.source for b in batches for a in b.not_about_pohang),
-        duplicates=dict(duplicates),
-        errors=(*listing_errors, *(e for b in batches for e in b.errors)),
-        changes=tuple(c for o in outcomes for c in o.changes),
-        alerts_enqueued=sum(o.alerts_enqueued for o in outcomes),
-        delivery=delivery,
-    )
+@dataclass(slots=True)
+class RunTally:
+    """A run's results folded in batch by batch, so a backfill of 100,000 pages keeps counts,
+    sources and NEW/UPDATED changes, never its articles or its restatements."""
+
+    pages_seen: int = 0
+    stored: int = 0
+    not_about_pohang: list[str] = field(default_factory=list)
+    duplicates: Counter[str] = field(default_factory=Counter)
+    errors: list[PageError] = field(default_factory=list)
+    changes: list[LedgerChange] = field(default_factory=list)
+    restated: int = 0
+    alerts_enqueued: int = 0
+    updated: int = 0
+    revisions: int = 0
+    skipped: Counter[str] = field(default_factory=Counter)
+    undated: int = 0
+    discovery: DiscoveryCounts | None = None
+
+    def add(self, batch: ProcessedBatch, outcome: RecordOutcome) -> None:
+        self.not_about_pohang += (a.source for a in batch.not_about_pohang)
+        self.errors += batch.errors
+        self.stored += outcome.stored
+        self.duplicates.update(outcome.duplicates)
+        self.alerts_enqueued += outcome.alerts_enqueued
+        self.updated += outcome.updated
+        self.revisions += outcome.revisions
+        for change in outcome.changes:
+            if change.change is ChangeType.RESTATED:
+                self.restated += 1
+            else:
+                self.changes.append(change)
+
+    def report(self, *, flow: str, delivery: DeliveryReport | None) -> RunReport:
+        return RunReport(
+            flow=flow,
+            discovery=self.discovery,
+            skipped=dict(self.skipped),
+            undated=self.undated,
+            updated=self.updated,
+            revisions=self.revisions,
+            pages_seen=self.pages_seen,
+            stored=self.stored,
+            not_about_pohang=tuple(self.not_about_pohang),
+            duplicates=dict(self.duplicates),
+            errors=tuple(self.errors),
+            changes=tuple(self.changes),
+            restated=self.restated,
+            alerts_enqueued=self.alerts_enqueued,
+            delivery=delivery,
+        )
 
 
 def describe_item(item: Item) -> str:
@@ -112,10 +131,8 @@ def counts_line(report: RunReport) -> str:
 
 def ledger_counts(report: RunReport) -> str:
     """How many ledger items were new, updated and restated."""
-    new, updated, restated = (
-        len(report.changes_of(kind))
-        for kind in (ChangeType.NEW, ChangeType.UPDATED, ChangeType.RESTATED)
-    )
+    new, updated = (len(report.changes_of(kind)) for kind in (ChangeType.NEW, ChangeType.UPDATED))
+    restated = report.restated
     return f"ledger: {new} new, {updated} updated, {restated} restated"
 
 
@@ -163,11 +180,10 @@ def render_text(report: RunReport) -> str:
     lines += [f"  error  {e.source} ({e.stage}): {e.message}" for e in report.errors]
     lines.append(ledger_line(report))
     for change in report.changes:
-        if change.change is not ChangeType.RESTATED:
-            lines.append(
-                f"  {change.change.value:<8} {change.item.kind:<11} {describe_item(change.item)}"
-            )
-            lines += [f"           {what}" for what in change.what_changed]
+        lines.append(
+            f"  {change.change.value:<8} {change.item.kind:<11} {describe_item(change.item)}"
+        )
+        lines += [f"           {what}" for what in change.what_changed]
     lines.append(_delivery_line(report.delivery))
     if report.delivery:
         lines += [f"  failed {t.name}: {t.error}" for t in report.delivery.targets if t.error]
@@ -199,10 +215,9 @@ def render_markdown(report: RunReport) -> str:
         lines += ["## Skipped: not about Pohang", ""]
         lines += [f"- {_md(source)}" for source in report.not_about_pohang]
         lines.append("")
-    alerted = [c for c in report.changes if c.change is not ChangeType.RESTATED]
-    if alerted:
+    if report.changes:
         lines += ["## New and updated items", ""]
-        for change in alerted:
+        for change in report.changes:
             link = change.article_url or change.source
             lines.append(
                 f"- **{change.change.value}** {_md(describe_item(change.item))} — {_md(link)}"

@@ -18,7 +18,7 @@ from pohang_watch.batching import chunked
 from pohang_watch.config import Settings
 from pohang_watch.models import ExtractedArticle
 from pohang_watch.parse.article_ids import KST
-from pohang_watch.pipeline.runs import AlertMode, IngestStages, RunPlan, Tally, summarise_if_asked
+from pohang_watch.pipeline.runs import AlertMode, IngestStages, RunPlan, summarise_if_asked
 from pohang_watch.pipeline.stages import (
     ProcessedBatch,
     analyse_article,
@@ -26,7 +26,7 @@ from pohang_watch.pipeline.stages import (
     analyse_each,
     open_store,
 )
-from pohang_watch.report import RunReport
+from pohang_watch.report import RunReport, RunTally
 from pohang_watch.store import ArchivedPage, RecordOutcome, Store, StoredArticle
 
 Stored = ArchivedPage | StoredArticle
@@ -77,10 +77,12 @@ def run_reparse(
     """Reparse pages fetched (and saved-page articles first stored) since `since`, or all."""
     plan = RunPlan(alerts=alerts, flow="pohang-reparse")
     start = datetime.combine(since, time(), KST) if since else None
-    tally = Tally()
+    tally = RunTally()
     with open_store(settings) as store:
         for chunk in chunked(_everything_stored(store, start), settings.pipeline.batch_size):
             tally.pages_seen += len(chunk)
             tally.add(*stages.reparse(store, chunk, settings, run_id, alerts == "each"))
         delivery = stages.run.deliver(store, settings) if alerts == "each" else None
-    return summarise_if_asked(plan, settings, stages.run, tally.report(plan, delivery))
+    return summarise_if_asked(
+        plan, settings, stages.run, tally.report(flow=plan.flow, delivery=delivery)
+    )

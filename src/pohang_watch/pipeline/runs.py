@@ -7,17 +7,16 @@ one summary message is sent, so history does not flood anyone).
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from typing import Literal
 
 from pohang_watch.batching import chunked
 from pohang_watch.config import FetchSettings, ListingSettings, Settings
 from pohang_watch.errors import ConfigError
-from pohang_watch.ledger import ChangeType, LedgerChange
-from pohang_watch.models import ExtractedArticle, PageError
+from pohang_watch.ledger import LedgerChange
+from pohang_watch.models import ExtractedArticle
 from pohang_watch.notify import DeliveryReport
 from pohang_watch.parse.article_ids import KST
 from pohang_watch.pipeline.live import (
@@ -35,13 +34,7 @@ from pohang_watch.pipeline.stages import (
     record_batch,
     send_run_summary,
 )
-from pohang_watch.report import (
-    DiscoveryCounts,
-    RunReport,
-    counts_line,
-    ledger_counts,
-    summarise_run,
-)
+from pohang_watch.report import DiscoveryCounts, RunReport, RunTally, counts_line, ledger_counts
 from pohang_watch.sources.discovery import ArticleLink
 from pohang_watch.sources.fetch import Fetcher
 from pohang_watch.sources.saved_pages import list_saved_pages
@@ -109,50 +102,23 @@ class IngestStages:
     )
 
 
-@dataclass(slots=True)
-class Tally:
-    """A run's results so far, folded into the report at the end."""
-
-    pages_seen: int = 0
-    listing_errors: list[PageError] = field(default_factory=list)
-    batches: list[ProcessedBatch] = field(default_factory=list)
-    outcomes: list[RecordOutcome] = field(default_factory=list)
-    skipped: Counter[str] = field(default_factory=Counter)
-    undated: int = 0
-    discovery: DiscoveryCounts | None = None
-
-    def add(self, batch: ProcessedBatch, outcome: RecordOutcome) -> None:
-        self.batches.append(batch)
-        self.outcomes.append(outcome)
-
-    def in_window(self, batch: ProcessedBatch, window: DateWindow | None) -> ProcessedBatch:
-        """The batch without articles published outside the window; undated ones stay."""
-        if window is None:
-            return batch
-        kept: tuple[list[ExtractedArticle], list[ExtractedArticle]] = ([], [])
-        for slot, articles in enumerate((batch.about_pohang, batch.not_about_pohang)):
-            for extracted in articles:
-                published = extracted.article.published_at
-                if published is None:
-                    self.undated += 1
-                elif not window.holds(published):
-                    self.skipped["published outside the range"] += 1
-                    continue
-                kept[slot].append(extracted)
-        return replace(batch, about_pohang=tuple(kept[0]), not_about_pohang=tuple(kept[1]))
-
-    def report(self, plan: RunPlan, delivery: DeliveryReport | None) -> RunReport:
-        return summarise_run(
-            pages_seen=self.pages_seen,
-            listing_errors=self.listing_errors,
-            batches=self.batches,
-            outcomes=self.outcomes,
-            delivery=delivery,
-            flow=plan.flow,
-            discovery=self.discovery,
-            skipped=dict(self.skipped),
-            undated=self.undated,
-        )
+def keep_in_window(
+    batch: ProcessedBatch, window: DateWindow | None, tally: RunTally
+) -> ProcessedBatch:
+    """The batch without articles published outside the window; undated ones stay (counted)."""
+    if window is None:
+        return batch
+    kept: tuple[list[ExtractedArticle], list[ExtractedArticle]] = ([], [])
+    for slot, articles in enumerate((batch.about_pohang, batch.not_about_pohang)):
+        for extracted in articles:
+            published = extracted.article.published_at
+            if published is None:
+                tally.undated += 1
+            elif not window.holds(published):
+                tally.skipped["published outside the range"] += 1
+                continue
+            kept[slot].append(extracted)
+    return replace(batch, about_pohang=tuple(kept[0]), not_about_pohang=tuple(kept[1]))
 
 
 def plan_sources(
@@ -184,7 +150,7 @@ def execute(
     fetcher_factory: Callable[[FetchSettings], Fetcher] = Fetcher,
 ) -> RunReport:
     """Run the plan: saved pages, then live listings, batch by batch; then tell people."""
-    tally = Tally()
+    tally = RunTally()
     with open_store(settings) as store:
         if plan.paths:
             _read_saved_pages(plan, settings, store, run_id, stages, tally)
@@ -193,7 +159,9 @@ def execute(
                 _read_live_site(plan, settings, store, fetcher, run_id, stages, tally)
         send_each = plan.alerts == "each" and plan.send_alerts
         delivery = stages.deliver(store, settings) if send_each else None
-    return summarise_if_asked(plan, settings, stages, tally.report(plan, delivery))
+    return summarise_if_asked(
+        plan, settings, stages, tally.report(flow=plan.flow, delivery=delivery)
+    )
 
 
 def summarise_if_asked(
@@ -201,7 +169,7 @@ def summarise_if_asked(
 ) -> RunReport:
     """In summary mode, one message for the run's NEW and UPDATED items (none if nothing
     changed); the report says where it went."""
-    changed = [c for c in report.changes if c.change is not ChangeType.RESTATED]
+    changed = list(report.changes)
     if plan.alerts != "summary" or not plan.send_alerts or not changed:
         return report
     window = f" {plan.window.describe()}" if plan.window else ""
@@ -216,13 +184,13 @@ def _read_saved_pages(
     store: Store,
     run_id: str,
     stages: IngestStages,
-    tally: Tally,
+    tally: RunTally,
 ) -> None:
     sources, listing_errors = list_saved_pages(plan.paths)
     tally.pages_seen += len(sources) + len(listing_errors)
-    tally.listing_errors += listing_errors
+    tally.errors += listing_errors
     for chunk in chunked(sources, settings.pipeline.batch_size):
-        batch = tally.in_window(stages.process(chunk, settings), plan.window)
+        batch = keep_in_window(stages.process(chunk, settings), plan.window, tally)
         tally.add(batch, stages.record(store, batch, run_id, plan.alerts == "each"))
 
 
@@ -233,7 +201,7 @@ def _read_live_site(
     fetcher: Fetcher,
     run_id: str,
     stages: IngestStages,
-    tally: Tally,
+    tally: RunTally,
 ) -> None:
     """Discover, then fetch, archive, analyse and record batch by batch. The listings'
     validators are saved only once their articles are stored, and not at all when a fetch
@@ -241,12 +209,12 @@ def _read_live_site(
     window = plan.window
     since, until = (window.start, window.end) if window else (None, None)
     found = stages.discover(fetcher, store, plan.listings, since, until)
-    tally.listing_errors += found.result.errors
+    tally.errors += found.result.errors
     tally.skipped.update(found.skipped)
     fetched = 0
     retry_later = False
     for chunk in chunked(found.result.links, settings.pipeline.batch_size):
-        batch = tally.in_window(stages.fetch(fetcher, store, chunk, settings), window)
+        batch = keep_in_window(stages.fetch(fetcher, store, chunk, settings), window, tally)
         tally.add(batch, stages.record(store, batch, run_id, plan.alerts == "each"))
         fetched += len(chunk) - sum(e.stage == "fetch" for e in batch.errors)
         retry_later = retry_later or bool(batch.retry_later)
