@@ -9,6 +9,7 @@ what a scheduled or backfill run pays each time.
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 from collections.abc import Callable
@@ -16,7 +17,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from benchmarks.timing import Figure, batch
-from pohang_watch.config import ENV_DB_URL
+from pohang_watch.config import ENV_DB_URL, Settings
 from pohang_watch.report import RunReport
 
 _PREFECT_ENV = {
@@ -59,6 +60,27 @@ def prefect_figures(corpus: Path, pages: int, config: Path | None) -> list[Figur
             del os.environ[ENV_DB_URL]
     start = replace(start, method="once", note="per process; not in the flow figures (ms total)")
     return [start, full, again]
+
+
+def live_no_op_flow(listing_url: str, settings: Settings) -> Figure:
+    """The `pohang-ingest` flow over a live listing that has nothing new, start-up excluded
+    (paid by prefect_figures earlier in the process). Its config file names the database and
+    the benchmark's fetch settings, as an operator's would."""
+    from flows.ingest import ingest_flow
+
+    with tempfile.TemporaryDirectory(prefix="pohang-bench-") as folder:
+        config = Path(folder) / "live.toml"
+        config.write_text(
+            f"[database]\nurl = {json.dumps(settings.database.url)}\n\n"
+            f"[fetch]\ndelay_seconds = {settings.fetch.delay_seconds}\n",
+            encoding="utf-8",
+        )
+
+        def run() -> RunReport:
+            return ingest_flow(listings=[listing_url], send_alerts=False, config=str(config))
+
+        figure, report = batch("pohang-ingest flow, live, nothing new", "prefect", 1, run)
+    return replace(figure, method="once", note=f"{report.stored} stored")
 
 
 def _ingest(

@@ -31,6 +31,7 @@ PIPELINE = "core pipeline, 1 process"
 PIPELINE_GOAL = 0.6  # whole core pipeline ≤ 0.6× the bs4 parse alone
 PREFECT_GOAL = 1.3  # flow within 1.3× the core pipeline on 2 processes
 NO_OP_GOAL_S = 1.0
+LIVE_ARTICLES = 200
 RSS_GOAL_MB = 500
 
 
@@ -44,7 +45,9 @@ def main(argv: list[str] | None = None) -> None:
     with tempfile.TemporaryDirectory(prefix="pohang-bench-corpus-") as folder:
         corpus = generate_corpus(Path(folder) / "corpus", args.pages, args.seed)
         config = _config_snapshot(Path(folder))
-        figures = run_benchmark(corpus, config, prefect=args.prefect)
+        figures = run_benchmark(
+            corpus, config, prefect=args.prefect, live_articles=args.live_articles
+        )
         result = report(corpus, figures, args.seed)
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
@@ -62,6 +65,12 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="corpus seed")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--prefect", action="store_true", help="also time the Prefect flow")
+    parser.add_argument(
+        "--live-articles",
+        type=int,
+        default=LIVE_ARTICLES,
+        help="distinct articles the loopback site serves to the live runs",
+    )
     return parser.parse_args(argv)
 
 
@@ -78,9 +87,12 @@ def _config_snapshot(folder: Path) -> Path | None:
     return snapshot
 
 
-def run_benchmark(corpus: CorpusSummary, config: Path | None, *, prefect: bool) -> list[Figure]:
+def run_benchmark(
+    corpus: CorpusSummary, config: Path | None, *, prefect: bool, live_articles: int
+) -> list[Figure]:
     """Every figure, in the order printed. Stages import pohang-watch only after Prefect's
     environment is set (the flow module imports prefect)."""
+    from benchmarks.live import live_figures
     from benchmarks.stages import anchor_figures, pipeline_figures, stage_figures
     from pohang_watch.config import load_settings
     from pohang_watch.sources.saved_pages import read_saved_page
@@ -92,10 +104,16 @@ def run_benchmark(corpus: CorpusSummary, config: Path | None, *, prefect: bool) 
     del docs
     figures += stage_figures(sources, settings)
     figures += pipeline_figures(sources, settings)
+    flow_no_op = None
     if prefect:
-        from benchmarks.prefect_run import prefect_figures
+        from benchmarks.prefect_run import live_no_op_flow, prefect_figures
 
         figures += prefect_figures(corpus.folder, len(sources), config)
+        flow_no_op = live_no_op_flow
+    with tempfile.TemporaryDirectory(prefix="pohang-bench-live-") as folder:
+        database = settings.database.model_copy(update={"url": f"sqlite:///{folder}/live.db"})
+        live = settings.model_copy(update={"database": database})
+        figures += live_figures(corpus.files, live, live_articles, flow_no_op)
     return figures
 
 
@@ -130,14 +148,26 @@ def goals(figures: list[Figure]) -> list[dict[str, Any]]:
     anchor, pipeline = _ms(figures, BS4_ANCHOR), _ms(figures, PIPELINE)
     two = _ms(figures, "core pipeline, 2 processes")
     flow = _ms(figures, "pohang-ingest flow, fresh database")
-    no_op = next((f for f in figures if f.name == "pohang-ingest flow, nothing new"), None)
+    saved_no_op = _figure(figures, "pohang-ingest flow, nothing new")
+    live_no_op = _figure(figures, "live run, nothing new")
+    flow_no_op = _figure(figures, "pohang-ingest flow, live, nothing new")
     rss = next((f.peak_rss_mb for f in figures if f.name == PIPELINE), None)
     rows = [
         _goal("core pipeline ≤ 0.6× bs4 parse alone", _ratio(pipeline, anchor), PIPELINE_GOAL),
         _goal("Prefect flow ≤ 1.3× core pipeline on 2 processes", _ratio(flow, two), PREFECT_GOAL),
         _goal(
-            "no-op run < 1 s (saved pages: still read and parsed)",
-            no_op.total_s if no_op else None,
+            "live run with nothing new < 1 s (core)",
+            live_no_op.total_s if live_no_op else None,
+            NO_OP_GOAL_S,
+        ),
+        _goal(
+            "live run with nothing new < 1 s (Prefect flow, start-up excluded)",
+            flow_no_op.total_s if flow_no_op else None,
+            NO_OP_GOAL_S,
+        ),
+        _goal(
+            "saved pages with nothing new < 1 s (Prefect flow, start-up excluded)",
+            saved_no_op.total_s if saved_no_op else None,
             NO_OP_GOAL_S,
         ),
         _goal(f"pipeline peak RSS ≤ {RSS_GOAL_MB} MB (at this size)", rss, RSS_GOAL_MB),
@@ -163,6 +193,10 @@ def _goal(goal: str, value: float | None, limit: float) -> dict[str, Any]:
         "met": met,
         "note": "" if value is not None else "not measured (run with --prefect)",
     }
+
+
+def _figure(figures: list[Figure], name: str) -> Figure | None:
+    return next((f for f in figures if f.name == name), None)
 
 
 def _ms(figures: list[Figure], name: str) -> float | None:

@@ -12,10 +12,12 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.backfill import core_backfill
 from benchmarks.generate import generate_corpus
+from benchmarks.live import live_figures
 from benchmarks.pages import MAX_PAGE_CHARS, MIN_PAGE_CHARS
 from benchmarks.run import main, render_text
-from pohang_watch.config import ParseSettings
+from pohang_watch.config import ParseSettings, Settings
 from pohang_watch.parse import parse_document
 from pohang_watch.sources.saved_pages import read_saved_page
 
@@ -34,6 +36,8 @@ FIGURES = (
     "store (record_articles)",
     "core pipeline, 1 process",
     "core pipeline, 2 processes",
+    "live run, first (fetch)",
+    "live run, nothing new",
 )
 
 
@@ -76,3 +80,27 @@ def test_runner_reports_every_figure_as_json_and_text(capsys: pytest.CaptureFixt
     for name in (*FIGURES, "peak RSS", "goals:"):
         assert name in text
     assert set(FIGURES) <= set(figures)
+
+
+def test_live_run_with_nothing_new_sends_one_conditional_request(
+    tmp_path: Path, settings: Settings
+) -> None:
+    """The scheduled run's usual case, from the loopback site's side: robots.txt and one
+    conditional request for the listing, answered 304; no article page."""
+    corpus = generate_corpus(tmp_path / "corpus", 30, seed=5)
+    first, again = live_figures(corpus.files, settings, 25)
+    assert "article 25" in first.note
+    assert again.note.endswith("requests: listing 304 1, robots.txt 1")
+    assert again.note.startswith("0 stored")
+    assert again.total_s is not None
+
+
+def test_backfill_benchmark_reports_time_and_memory_of_the_process_tree(
+    tmp_path: Path, settings: Settings
+) -> None:
+    corpus = generate_corpus(tmp_path / "corpus", 40, seed=6)
+    figure, memory = core_backfill([str(p) for p in corpus.files], settings, processes=2)
+    assert figure.pages == 40
+    assert figure.ms_per_page is not None
+    assert figure.note.split()[0] != "0", figure.note  # some articles were stored
+    assert memory.tree_mb >= memory.largest_process_mb > 0

@@ -1,0 +1,213 @@
+"""A large backfill over a corpus folder: the core pipeline on N processes, then (with --prefect)
+the `pohang-backfill` flow on a Dask cluster of N workers, each into a fresh SQLite database.
+
+    python -m benchmarks.generate /data/corpus --pages 100000
+    python -m benchmarks.backfill /data/corpus [--processes 2] [--prefect] [--json]
+
+Reports wall time, ms/page and the peak resident memory of the whole process tree (this
+process plus its workers, sampled every 0.5 s) and of the largest single process, so the
+issue's goals can be read off: the flow within 1.3× the core pipeline on the same cores, and a
+100,000-page backfill under 500 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import tempfile
+import threading
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import psutil
+
+from benchmarks.timing import Figure, batch
+from pohang_watch.config import ENV_DB_URL, Settings, load_settings
+from pohang_watch.pipeline import ProcessedBatch, chunked, process_sources, record_batch
+from pohang_watch.sources.saved_pages import list_saved_pages
+from pohang_watch.store import Store
+
+SAMPLE_SECONDS = 0.5
+EVERYTHING = (date(2000, 1, 1), date(2100, 1, 1))
+
+
+@dataclass(frozen=True, slots=True)
+class Memory:
+    """Peak resident memory seen while a run went on."""
+
+    tree_mb: float  # this process and all its descendants together
+    largest_process_mb: float
+
+
+class MemorySampler:
+    """Samples the resident memory of this process and its descendants in a thread."""
+
+    def __init__(self) -> None:
+        self._root = psutil.Process()
+        self._stop = threading.Event()
+        self._tree = 0.0
+        self._largest = 0.0
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.wait(SAMPLE_SECONDS):
+            self.sample()
+
+    def sample(self) -> None:
+        sizes = []
+        for process in (self._root, *self._root.children(recursive=True)):
+            try:
+                sizes.append(process.memory_info().rss / 2**20)
+            except psutil.Error:  # ended between listing and reading
+                continue
+        self._tree = max(self._tree, sum(sizes))
+        self._largest = max(self._largest, max(sizes, default=0.0))
+
+    @contextmanager
+    def running(self) -> Iterator[MemorySampler]:
+        self._thread.start()
+        try:
+            yield self
+        finally:
+            self.sample()
+            self._stop.set()
+            self._thread.join()
+
+    @property
+    def peak(self) -> Memory:
+        return Memory(self._tree, self._largest)
+
+
+def core_backfill(sources: list[str], settings: Settings, processes: int) -> tuple[Figure, Memory]:
+    """process_sources on a pool of `processes` (bounded look-ahead), record_batch here."""
+    sampler = MemorySampler()
+    with (
+        tempfile.TemporaryDirectory(prefix="pohang-bench-") as folder,
+        Store.open(f"sqlite:///{Path(folder) / 'core.db'}") as store,
+        ProcessPoolExecutor(max_workers=processes) as pool,
+        sampler.running(),
+    ):
+        list(pool.map(abs, range(processes)))  # workers started before the clock
+        chunks = chunked(sources, settings.pipeline.batch_size)
+
+        def run() -> int:
+            done = _bounded_map(pool, chunks, settings, ahead=2 * processes)
+            return sum(record_batch(store, processed, "bench").stored for processed in done)
+
+        figure, stored = batch(
+            f"core pipeline, {processes} processes", "backfill", len(sources), run
+        )
+    return _noted(figure, f"{stored} stored", sampler.peak), sampler.peak
+
+
+def _bounded_map(
+    pool: ProcessPoolExecutor, chunks: Iterable[list[str]], settings: Settings, ahead: int
+) -> Iterator[ProcessedBatch]:
+    """Results in order with at most `ahead` batches in flight: the whole corpus is never
+    queued (Executor.map would submit every batch at once)."""
+    pending = []
+    for chunk in chunks:
+        pending.append(pool.submit(process_sources, chunk, settings))
+        if len(pending) >= ahead:
+            yield pending.pop(0).result()
+    for future in pending:
+        yield future.result()
+
+
+def prefect_backfill(
+    corpus: Path, pages: int, config: Path | None, processes: int
+) -> tuple[Figure, Memory]:
+    """The pohang-backfill flow over the corpus on a local Dask cluster, start-up excluded."""
+    from prefect import flow
+
+    from flows.backfill import DateRange, backfill_flow
+    from flows.scale import ENV_DASK_WORKERS
+
+    @flow(name="pohang-bench-empty")
+    def empty() -> None:
+        """Nothing: its first call pays Prefect's start-up."""
+
+    empty()
+    sampler = MemorySampler()
+    with tempfile.TemporaryDirectory(prefix="pohang-bench-") as folder, sampler.running():
+        os.environ[ENV_DB_URL] = f"sqlite:///{Path(folder) / 'flow.db'}"
+        os.environ[ENV_DASK_WORKERS] = str(processes)
+        try:
+
+            def run() -> Any:
+                return backfill_flow(
+                    dates=DateRange(start=EVERYTHING[0], end=EVERYTHING[1]),
+                    alerts="none",
+                    paths=[str(corpus)],
+                    config=str(config) if config else None,
+                )
+
+            name = f"pohang-backfill flow, Dask {processes} workers"
+            figure, report = batch(name, "backfill", pages, run)
+        finally:
+            del os.environ[ENV_DB_URL], os.environ[ENV_DASK_WORKERS]
+    return _noted(figure, f"{report.stored} stored", sampler.peak), sampler.peak
+
+
+def _noted(figure: Figure, note: str, memory: Memory) -> Figure:
+    return replace(
+        figure,
+        note=f"{note}; peak RSS {memory.tree_mb:.0f} MB in all, "
+        f"{memory.largest_process_mb:.0f} MB largest process",
+        peak_rss_mb=memory.tree_mb,
+    )
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = _arguments(argv)
+    if args.prefect:
+        from benchmarks.prefect_run import prepare_prefect_environment
+
+        prepare_prefect_environment()
+    logging.basicConfig(level=logging.ERROR)
+    settings = load_settings(args.config)
+    sources, problems = list_saved_pages([args.corpus])
+    if problems:
+        raise SystemExit(f"{args.corpus}: {problems[0].message}")
+    figures = [core_backfill(sources, settings, args.processes)[0]]
+    if args.prefect:
+        figures.append(prefect_backfill(args.corpus, len(sources), args.config, args.processes)[0])
+    print(_render(figures, args.json))
+
+
+def _render(figures: list[Figure], as_json: bool) -> str:
+    core = figures[0].ms_per_page
+
+    def ratio(figure: Figure) -> float | None:
+        return figure.ms_per_page / core if figure.ms_per_page and core else None
+
+    if as_json:
+        return json.dumps([{**asdict(f), "ratio_to_core": ratio(f)} for f in figures])
+    lines = [f"{'what':<40} {'pages':>7} {'total s':>8} {'ms/page':>8} {'× core':>7}  note"]
+    for f in figures:
+        lines.append(
+            f"{f.name:<40} {f.pages:>7,} {f.total_s or 0:>8.1f} {f.ms_per_page or 0:>8.2f} "
+            f"{ratio(f) or 0:>7.2f}  {f.note}"
+        )
+    return "\n".join(lines)
+
+
+def _arguments(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.backfill", description=__doc__)
+    parser.add_argument("corpus", type=Path, help="a folder of saved pages (benchmarks.generate)")
+    parser.add_argument("--processes", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--prefect", action="store_true", help="also run the pohang-backfill flow")
+    parser.add_argument("--config", type=Path, default=None, help="config file (default lookup)")
+    parser.add_argument("--json", action="store_true", help="print JSON")
+    return parser.parse_args(argv)
+
+
+if __name__ == "__main__":
+    main()
