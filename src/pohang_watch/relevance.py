@@ -11,10 +11,12 @@ fired, for the run report.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
 from pohang_watch.config import RelevanceSettings
+from pohang_watch.extract.literals import Hinted, fold, foldable
 from pohang_watch.models import Article, Relevance
 
 TITLE_WEIGHT = 0.35
@@ -40,35 +42,77 @@ NOT_THE_CITY = re.compile(
 SHORT_FORMS = re.compile(r"\bMayor Lee\b")
 # How the paper refers back to Pohang after naming it: "the city", "the mayor", "Mayor Lee".
 # These count only where the lead has named Pohang, so "the city" of an Ulsan story does not.
-_ANAPHORA = re.compile(
+_ANAPHORA = Hinted(
     r"\b(?:the city|the mayor|the city council|the council)\b|\bMayor Lee\b", re.IGNORECASE
 )
 
 # "28 cities including", "several regions such as": what comes after is one of many.
-_MANY_PLACES = re.compile(
+_MANY_PLACES = Hinted(
     r"\b(?:\d+|several|many|various|other|multiple|a number of|[a-z]+(?:teen|ty))\s+"
     r"(?:\w+\s+)?(?:cities|regions|municipalities|local governments|areas|provinces|counties"
     r"|sites|locations|places|candidates)\b[^.;]*?\b(?:including|such as|like|among them"
     r"|namely|as well as)\b[^.;]*$",
     re.IGNORECASE,
 )
+# The same, tried only where its words are (see extract/literals.py).
+_NOT_THE_CITY = Hinted(NOT_THE_CITY)
 # Three or more capitalised names in a row: "Ulsan, Pohang, and Gumi".
 _PLACE = r"[A-Z][\w-]+(?:\s[A-Z][\w-]+){0,2}"
 _PLACE_LIST = re.compile(rf"\b{_PLACE}(?:,\s+{_PLACE})+,?\s+(?:and|or)\s+{_PLACE}")
 
 
+_OPENING = 3  # characters of a term looked for first
+
+
+@dataclass(frozen=True, slots=True)
+class _TermPattern:
+    """Whole-word, case-insensitive terms, longest first. A match starts where the folded text
+    holds a folded term (`literals.fold` keeps every character in place), so with `keys` the
+    pattern is only tried there instead of at every position (the same matches: `finditer`);
+    keys are None when a term is empty or has cased non-ASCII letters, and the pattern scans as
+    usual."""
+
+    pattern: re.Pattern[str]
+    keys: tuple[tuple[str, tuple[str, ...]], ...] | None  # by their first characters
+
+    def finditer(self, text: str, folded: str) -> Iterator[re.Match[str]]:
+        if self.keys is None:
+            yield from self.pattern.finditer(text)
+            return
+        starts: set[int] = set()
+        for opening, keys in self.keys:
+            if opening not in folded:  # one look for "lee " rather than one per spelling
+                continue
+            for key in keys:
+                position = folded.find(key)
+                while position >= 0:
+                    starts.add(position)
+                    position = folded.find(key, position + 1)
+        end = 0
+        for start in sorted(starts):
+            if start >= end and (match := self.pattern.match(text, start)):
+                yield match
+                end = match.end()
+
+
 @dataclass(frozen=True, slots=True)
 class _Terms:
-    primary: re.Pattern[str]
-    any_term: re.Pattern[str]
+    primary: _TermPattern
+    any_term: _TermPattern
 
 
 @lru_cache(maxsize=8)
 def _terms(primary: tuple[str, ...], related: tuple[str, ...]) -> _Terms:
-    def whole_words(terms: tuple[str, ...]) -> re.Pattern[str]:
+    def whole_words(terms: tuple[str, ...]) -> _TermPattern:
         ordered = sorted(terms, key=len, reverse=True)
         alternation = "|".join(re.escape(t) for t in ordered) or r"(?!x)x"
-        return re.compile(rf"(?<!\w)(?:{alternation})(?!\w)", re.IGNORECASE)
+        pattern = re.compile(rf"(?<!\w)(?:{alternation})(?!\w)", re.IGNORECASE)
+        if not all(term and foldable(term) for term in terms):
+            return _TermPattern(pattern, None)
+        by_opening: dict[str, list[str]] = {}
+        for key in dict.fromkeys(fold(term) for term in terms):
+            by_opening.setdefault(key[:_OPENING], []).append(key)
+        return _TermPattern(pattern, tuple((k, tuple(v)) for k, v in by_opening.items()))
 
     return _Terms(whole_words(primary), whole_words((*primary, *related)))
 
@@ -83,17 +127,18 @@ class _Hits:
 
 
 def _hits(terms: _Terms, text: str) -> _Hits:
-    text = NOT_THE_CITY.sub(" ", text)
+    text = _NOT_THE_CITY.sub(" ", text)
+    folded = fold(text)
     lists = [m.span() for m in _PLACE_LIST.finditer(text)]
     listed = unlisted = 0
-    for match in terms.primary.finditer(text):
+    for match in terms.primary.finditer(text, folded):
         in_list = any(start <= match.start() < end for start, end in lists)
         clause_start = max(0, match.start() - LIST_LOOKBACK_CHARS)
         if in_list or _MANY_PLACES.search(text[clause_start : match.start()]):
             listed += 1
         else:
             unlisted += 1
-    return _Hits(len(terms.any_term.findall(text)), listed, unlisted)
+    return _Hits(sum(1 for _ in terms.any_term.finditer(text, folded)), listed, unlisted)
 
 
 def _named(hits: _Hits) -> bool:
@@ -106,7 +151,7 @@ def _referring_back(paragraphs: tuple[str, ...], hits: list[_Hits]) -> int:
     return sum(
         1
         for text, h in zip(paragraphs, hits, strict=True)
-        if not _named(h) and _ANAPHORA.search(NOT_THE_CITY.sub(" ", text))
+        if not _named(h) and _ANAPHORA.search(_NOT_THE_CITY.sub(" ", text))
     )
 
 

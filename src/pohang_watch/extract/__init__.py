@@ -7,6 +7,9 @@
                ─ commitments.py / partnerships.py ─> items
                  (wording.py: the `what`; quantities.py: year, amount; sectors.py: sector)
 
+literals.py reads the rule tables' patterns once and finds the words each cannot match
+without, so that a pattern runs only on texts that have one of them (same results).
+
 Pure functions over the article: no I/O, rules in tables at the top of each module. Only the
 body paragraphs are read; the headline and subtitles restate the body in headline case, and
 captions describe photos.

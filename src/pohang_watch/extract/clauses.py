@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from pohang_watch.extract.context import FACILITY_HEADS, ArticleContext
 from pohang_watch.extract.entities import EntityIndex, Mention, canonicalise, find_mentions
+from pohang_watch.extract.literals import Hinted, fold
 from pohang_watch.extract.quantities import find_target_year
 from pohang_watch.extract.sentences import Sentence, split_enumeration
 from pohang_watch.extract.wording import GERUNDS, NOMINALISATIONS
@@ -51,11 +52,11 @@ COMMITMENT_CUES: tuple[tuple[str, str], ...] = (
         "underway",
     ),
 )
-_CUES = tuple((re.compile(pattern), status) for pattern, status in COMMITMENT_CUES)
+_CUES = tuple((Hinted(pattern), status) for pattern, status in COMMITMENT_CUES)
 # A cue inside a relative or reported question describes something else ("EcoPro, which
 # will…", "which automakers will…", "the fuel that will…"); a pledge made in a relative
 # clause ("which committed $200 million to") still counts, for the body it refers to.
-_RELATIVE = re.compile(r"(?:\b(?:which|who|whom|whose|whether|how)\b[^,;“”\"]*|\bthat\s+)$")
+_RELATIVE = Hinted(r"(?:\b(?:which|who|whom|whose|whether|how)\b[^,;“”\"]*|\bthat\s+)$")
 _RELATIVE_PLEDGE = re.compile(r"^committed\b")
 # "the expo, which the city intends to hold": the relative's object is the pledge's object.
 _NP = r"(?P<np>(?:(?!the\b)[\w’'-]+\s+){0,4}?(?!the\b)[\w’'-]+)"
@@ -94,15 +95,15 @@ _FINITE_FUTURE = re.compile(r"^(?:will|is|are)\b")
 # "Council Chairman Baek…", "council member Kim…": the council speaks, not the city.
 _COUNCIL_TITLE = re.compile(r"\b[Cc]ouncil (?:[Cc]hair\w*|[Ss]peaker|[Mm]ember)\b")
 # The city's own bodies as a subject (not "the city's", not "the city of Ulsan").
-_OWN_BODY = re.compile(r"\b[Tt]he (?:city|council|city council)\b(?!['’]s|\s+of\b)")
+_OWN_BODY = Hinted(r"\b[Tt]he (?:city|council|city council)\b(?!['’]s|\s+of\b)")
 # "Pohang City said on the 5th that it will…": the subject of the reported clause.
 _REPORTED = re.compile(r"\b(?:that|said|says|announced|added)\b")
 # Lists a body "presented" or "unveiled" are its plans even without a cue.
-_LIST_LEAD = re.compile(r"\b(?:presented|unveiled|announced|outlined|set out)\b")
+_LIST_LEAD = Hinted(r"\b(?:presented|unveiled|announced|outlined|set out)\b")
 # An opening quote: curly, or a straight one at the start or after a space or comma.
-_QUOTE_OPEN = re.compile(r"“|(?:^|(?<=[\s,]))\"")
+_QUOTE_OPEN = Hinted(r"“|(?:^|(?<=[\s,]))\"")
 # Where the subject of the next clause starts: a cue's actor is found after the last of these.
-_CLAUSE_BREAK = re.compile(r",\s+(?:and|while|but|whereas)\s+|;\s+")
+_CLAUSE_BREAK = Hinted(r",\s+(?:and|while|but|whereas)\s+|;\s+")
 
 # Words that make a statement a hedge, a denial or a forecast rather than a pledge.
 HEDGES = re.compile(
@@ -116,6 +117,8 @@ HEDGES = re.compile(
     r"|\bexpects? that\b|\b(?:is|are) expected to\b|\bhopes? that\b|\banticipates?\b",
 )
 
+_HEDGES = Hinted(HEDGES)
+
 # A name right after one of these is an object, not the subject of the clause.
 PREPOSITIONS: frozenset[str] = frozenset(
     {
@@ -128,10 +131,9 @@ PREPOSITIONS: frozenset[str] = frozenset(
 _ITEM_START = (
     r"(?:" + "|".join(GERUNDS) + r")\b|the\s+(?:" + "|".join(NOMINALISATIONS) + r")\s+of\b"
 )
-_INCLUDING = re.compile(r",?\s*\bincluding\b:?\s*")
+_INCLUDING = Hinted(r",?\s*\bincluding\b:?\s*")
 _LIST_SPLIT = re.compile(rf",?\s+and\s+(?={_ITEM_START})|,\s+(?={_ITEM_START})")
 _SEMICOLON_SPLIT = re.compile(r";\s*(?:and\s+)?")
-_LAST_WORD = re.compile(r"(\w+)\W*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,7 +169,8 @@ def read_sentence(index: EntityIndex, sentence: Sentence, context: ArticleContex
         clauses = reader.enumeration_clauses(text, default)
     else:
         clauses = reader.cue_clauses(text, default)
-    return ReadSentence(sentence.text, text, default, bool(HEDGES.search(text)), clauses, context)
+    hedged = bool(_HEDGES.search(text))
+    return ReadSentence(sentence.text, text, default, hedged, clauses, context)
 
 
 def subject_region(before: str) -> str:
@@ -181,15 +184,21 @@ def resolve_actor(
     """The subject of a clause: the first organisation named before its verb that is not the
     object of a preposition (in a relative clause, the last one: its antecedent); "the
     company" stands for the company last named; a person or a pronoun stands for `default`."""
-    region = subject_region(before)
+    return actor_in_region(index, subject_region(before), default, context)
+
+
+def actor_in_region(
+    index: EntityIndex, region: str, default: str, context: ArticleContext | None = None
+) -> str:
+    """`resolve_actor` for the `subject_region` already cut (callers that need both)."""
     mentions = find_mentions(index, region)
     if (own := _own_body(index, region, mentions)) is not None:
         return own
     if _RELATIVE.search(region) and mentions:
         return mentions[-1].canonical if mentions[-1].is_org else default
     for mention in mentions:
-        previous = _LAST_WORD.search(region[: mention.start])
-        if previous and previous.group(1).lower() in PREPOSITIONS:
+        previous = last_word(region[: mention.start])
+        if previous and previous.lower() in PREPOSITIONS:
             continue
         return mention.canonical if mention.is_org else default
     referent = context.referent(region) if context else None
@@ -202,11 +211,23 @@ def _own_body(index: EntityIndex, region: str, mentions: tuple[Mention, ...]) ->
     found = _OWN_BODY.search(region)
     if found is None or (mentions and mentions[0].start < found.start()):
         return None
-    previous = _LAST_WORD.search(region[: found.start()])
-    if previous and previous.group(1).lower() in PREPOSITIONS:
+    previous = last_word(region[: found.start()])
+    if previous and previous.lower() in PREPOSITIONS:
         return None
     council = found.group().casefold().endswith("council") and len(index.pohang_bodies) > 1
     return index.pohang_bodies[1] if council else index.pohang_bodies[0]
+
+
+def last_word(text: str) -> str | None:
+    """The last run of word characters, what ``(\\w+)\\W*$`` finds (``\\w`` is `str.isalnum`
+    or "_"), without trying the pattern at every position of the text."""
+    end = len(text)
+    while end and not (text[end - 1].isalnum() or text[end - 1] == "_"):
+        end -= 1
+    start = end
+    while start and (text[start - 1].isalnum() or text[start - 1] == "_"):
+        start -= 1
+    return text[start:end] if end else None
 
 
 def _city(index: EntityIndex) -> str:
@@ -238,8 +259,8 @@ class _Reader:
         clauses = [Clause(text[: cues[0][0]], default, None, None)]
         for i, (start, end, status) in enumerate(cues):
             stop = cues[i + 1][0] if i + 1 < len(cues) else len(text)
-            actor = resolve_actor(self.index, text[:start], default, self.context)
             region = subject_region(text[:start])
+            actor = actor_in_region(self.index, region, default, self.context)
             head, items = split_list(_with_object(region, text[end:stop]))
             cue = text[start:end]
             clauses.extend(
@@ -266,8 +287,9 @@ def find_cues(text: str) -> tuple[tuple[int, int, str], ...]:
     """Non-overlapping cues in text order, skipping those inside relative clauses and those
     that describe a thing ("the campus will house")."""
     cues: list[tuple[int, int, str]] = []
+    folded = fold(text)
     for pattern, status in _CUES:
-        for m in pattern.finditer(text):
+        for m in pattern.finditer(text, folded):
             overlaps = any(m.start() < e and s < m.end() for s, e, _ in cues)
             if not overlaps and _is_pledge(text[: m.start()], m.group(), text[m.end() :]):
                 cues.append((m.start(), m.end(), status))

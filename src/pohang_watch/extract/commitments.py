@@ -16,9 +16,10 @@ from collections.abc import Iterator
 from pohang_watch.extract.clauses import Clause, ReadSentence
 from pohang_watch.extract.context import PAIR_WORDS, ArticleContext
 from pohang_watch.extract.entities import EntityIndex, find_mentions
+from pohang_watch.extract.literals import Hinted, fold
 from pohang_watch.extract.quantities import find_amount, find_target_year
 from pohang_watch.extract.sectors import classify_sector
-from pohang_watch.extract.wording import CANONICAL_SHAPES, is_container, normalise_what
+from pohang_watch.extract.wording import SHAPE_REWRITES, is_container, normalise_what
 from pohang_watch.models import Commitment
 
 _MIN_WHAT_WORDS = 2
@@ -54,7 +55,8 @@ COMPLETION_PHRASES: tuple[tuple[str, str, str], ...] = (
         "complete",
     ),
 )
-_COMPLETIONS = tuple((re.compile(p), status, verb) for p, status, verb in COMPLETION_PHRASES)
+_COMPLETIONS = tuple((Hinted(p), status, verb) for p, status, verb in COMPLETION_PHRASES)
+_NOT_PLEDGES = Hinted(NOT_PLEDGES)
 _GLUE = re.compile(r"^[\s,]*(?:\([^)]*\))?[\s,]*$")
 _FALLBACK_OBJECT = re.compile(r"\bthe\s+((?:[\w-]+\s+){0,4}[\w-]+)\s*,?\s*$")
 # The subject of a sentence that opens with it: "The plant, into which …, will …".
@@ -62,7 +64,7 @@ _OPENING_SUBJECT = re.compile(
     r"^(?:The|the)\s+([\w’'-]+(?:\s+(?:of\s+)?[\w’'-]+){0,7}?)(?=,|\s+is\b)"
 )
 _AFTER_AND = re.compile(r",\s+and\s+((?:[\w’'-]+\s+){1,7}?)$")
-_SAME_PERIOD = re.compile(r"\bover the same period\b")
+_SAME_PERIOD = Hinted(r"\bover the same period\b")
 _BARE_THE = re.compile(r"\bthe\s+([a-z]+)\b")
 
 
@@ -80,7 +82,7 @@ def _from_clause(clause: Clause, read: ReadSentence) -> Commitment | None:
     if clause.status is None or PAIR_WORDS.search(clause.subject):
         return None  # what "the two universities will" do is their partnership, not a pledge
     what = named_facilities(read.context, read.context.cached(normalise_what, clause.text))
-    if len(what.split()) < _MIN_WHAT_WORDS or is_container(what) or NOT_PLEDGES.match(what):
+    if len(what.split()) < _MIN_WHAT_WORDS or is_container(what) or _NOT_PLEDGES.match(what):
         return None
     year = find_target_year(clause.text, read.context.published) or clause.year
     if year is None and _SAME_PERIOD.search(clause.text):
@@ -106,14 +108,15 @@ def named_facilities(context: ArticleContext, what: str) -> str:
         return f"the {full}" if full[:1].isupper() else match.group()
 
     named = _BARE_THE.sub(name, what)
-    for shape, replacement in CANONICAL_SHAPES:
+    for shape, replacement in SHAPE_REWRITES:
         named = shape.sub(replacement, named)
     return named
 
 
 def _completions(read: ReadSentence, index: EntityIndex) -> Iterator[Commitment]:
+    folded = fold(read.text)
     for pattern, status, verb in _COMPLETIONS:
-        for match in pattern.finditer(read.text):
+        for match in pattern.finditer(read.text, folded):
             before = read.text[: match.start()]
             facility = completed_object(index, before, status == "planned")
             if facility is None:

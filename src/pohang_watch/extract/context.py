@@ -15,6 +15,7 @@ from datetime import date
 from typing import TypeVar, cast
 
 from pohang_watch.extract.entities import EntityIndex, named_parties
+from pohang_watch.extract.literals import Hinted, fold
 
 # Nouns that end the name of a facility, programme or event the article may refer back to.
 FACILITY_HEADS: tuple[str, ...] = (
@@ -49,8 +50,12 @@ _GOVERNMENT = re.compile(
     r"-do$|\b(?:Province|City|County|Ministry|Government|Office|Administration|Authority"
     r"|Agency|Council|University|Institute|Association)\b"
 )
-_HEAD = re.compile(rf"\b({'|'.join(FACILITY_HEADS)})s?\b", re.IGNORECASE)
+_HEAD = Hinted(rf"\b({'|'.join(FACILITY_HEADS)})s?\b", re.IGNORECASE)
 _NAME_WORD = re.compile(r"^[\w’'-]+$")
+# The same with the words each cannot match without (see literals.py).
+_COMPANY_WORDS = Hinted(COMPANY_WORDS)
+_COUNTERPART_WORDS = Hinted(COUNTERPART_WORDS)
+HINTED_THE_CITY = Hinted(THE_CITY)
 
 T = TypeVar("T")
 _MISSING = object()
@@ -83,9 +88,10 @@ class ArticleContext:
 
     def referent(self, text: str) -> str | None:
         """The body that "the company" or "the two sides" in `text` stands for, if any."""
-        if COMPANY_WORDS.search(text):
+        folded = fold(text)
+        if _COMPANY_WORDS.search(text, folded):
             return self.company
-        return self.counterpart if COUNTERPART_WORDS.search(text) else None
+        return self.counterpart if _COUNTERPART_WORDS.search(text, folded) else None
 
     def facility(self, phrase: str) -> str:
         """The full name of "the plant" when the article named one; else the phrase itself."""

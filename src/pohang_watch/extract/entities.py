@@ -12,10 +12,12 @@ Agency, an acronym, a CamelCase company name: see `shapes.py`), or are a row of
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from pohang_watch.config import ExtractSettings
+from pohang_watch.extract.literals import Hinted
 from pohang_watch.extract.shapes import SUFFIX, WORD, Mention, shaped_orgs
 
 __all__ = [
@@ -46,7 +48,7 @@ KNOWN_COMPANIES: tuple[str, ...] = (
 )
 
 # "Korea Battery Industry Association (KBIA)": a long name and the acronym it defines.
-_DEFINED_ACRONYM = re.compile(
+_DEFINED_ACRONYM = Hinted(
     rf"((?:{WORD}\s+)(?:(?:of|for|and|on|the|to|&)\s+|{WORD}\s+)*?{WORD})"
     r"\s+\(([A-Z][A-Z0-9&]+)\)"
 )
@@ -118,15 +120,22 @@ def defined_acronyms(index: EntityIndex, paragraphs: tuple[str, ...]) -> dict[st
     for paragraph in paragraphs:
         for match in _DEFINED_ACRONYM.finditer(paragraph):
             long, short = _trim_to_initial(match.group(1), match.group(2)), match.group(2)
-            if long is None or any(
-                v.pattern.fullmatch(n) for v in index.variants for n in (long, short)
-            ):
+            if long is None or _is_known(index, long) or _is_known(index, short):
                 continue
             if any(ch.isdigit() for ch in short):
                 found[short] = (long,)
             else:
                 found[long] = (short,)
     return found
+
+
+def _is_known(index: EntityIndex, name: str) -> bool:
+    """Whether a spelling of the index is the whole name (a spelling with a key can only be
+    a name that folds to it)."""
+    folded = _fold(name)
+    return any(
+        (v.key is None or v.key == folded) and v.pattern.fullmatch(name) for v in index.variants
+    )
 
 
 def _trim_to_initial(long: str, short: str) -> str | None:
@@ -173,7 +182,8 @@ def _variant(spelling: str, canonical: str) -> _Variant:
 
 def _fold(text: str) -> str:
     """Lower case, with the few non-ASCII letters that `re.IGNORECASE` takes for ASCII ones
-    turned into them: a text that can match an ASCII spelling contains its `key`."""
+    turned into them: a text that can match an ASCII spelling contains its `key`, at the same
+    place (each character folds to one: U+0130 is the only one that lower-cases to two)."""
     return (text if text.isascii() else text.translate(_ASCII_FOLD)).lower()
 
 
@@ -197,25 +207,39 @@ def find_mentions(index: EntityIndex, text: str) -> tuple[Mention, ...]:
 
 def _find_mentions(index: EntityIndex, text: str) -> tuple[Mention, ...]:
     folded = _fold(text)
-    found = [
-        Mention(
-            m.start(),
-            m.end(),
-            m.group(),
-            v.canonical,
-            v.canonical in index.org_names,
-            v.is_place,
+    found: list[Mention] = []
+    for v in index.variants:
+        if v.key is None:
+            matches: Iterable[re.Match[str]] = v.pattern.finditer(text)
+        elif v.key not in folded:  # a cheap test before the pattern
+            continue
+        else:
+            matches = _keyed_matches(v.pattern, v.key, text, folded)
+        is_org = v.canonical in index.org_names
+        found.extend(
+            Mention(m.start(), m.end(), m.group(), v.canonical, is_org, v.is_place) for m in matches
         )
-        for v in index.variants
-        if v.key is None or v.key in folded  # a cheap test before the pattern
-        for m in v.pattern.finditer(text)
-    ]
     found.extend(shaped_orgs(text))
     chosen: list[Mention] = []
     for mention in sorted(found, key=lambda m: m.start - m.end):  # longest first, stable
         if all(mention.end <= c.start or mention.start >= c.end for c in chosen):
             chosen.append(mention)
     return tuple(sorted(chosen, key=lambda m: m.start))
+
+
+def _keyed_matches(
+    pattern: re.Pattern[str], key: str, text: str, folded: str
+) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text)`` for a spelling's pattern, tried only where the folded text
+    holds its key: folding keeps every character in place (`_fold`), and a match is its key
+    there, so these are the places the scan would find it; the pattern still decides."""
+    position = folded.find(key)
+    while position >= 0:
+        if match := pattern.match(text, position):
+            yield match
+            position = folded.find(key, match.end())
+        else:
+            position = folded.find(key, position + 1)
 
 
 def named_parties(index: EntityIndex, text: str) -> list[Mention]:
@@ -274,7 +298,9 @@ def _is_alias(index: EntityIndex, mention: Mention) -> bool:
     return mention.canonical in index.alias_names
 
 
-_REPEAT = re.compile(r"(?<![\w])([A-Z][\w&.-]*(?: [A-Z][\w&.-]*)*)(?: \(\1\)| \1)(?![\w])")
+# The look-behind comes after the first letter (same test: the character before it) so that
+# the scan can skip to capital letters.
+_REPEAT = re.compile(r"([A-Z](?<![\w][A-Z])[\w&.-]*(?: [A-Z][\w&.-]*)*)(?: \(\1\)| \1)(?![\w])")
 
 
 def _collapse_repeats(text: str) -> str:

@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import re
 
-from pohang_watch.extract.clauses import Clause, ReadSentence, resolve_actor, subject_region
-from pohang_watch.extract.context import PAIR_WORDS, THE_CITY
+from pohang_watch.extract.clauses import Clause, ReadSentence, actor_in_region, subject_region
+from pohang_watch.extract.context import HINTED_THE_CITY, PAIR_WORDS
 from pohang_watch.extract.entities import EntityIndex, Mention, named_parties
+from pohang_watch.extract.literals import Hinted, fold
 from pohang_watch.extract.quantities import find_target_year
 from pohang_watch.extract.sectors import classify_sector
 from pohang_watch.extract.wording import normalise_what
@@ -60,9 +61,9 @@ _DEFAULT_KINDS: dict[str, str] = {
 # "agreed to launch a dual degree program", "is working with X to test": what both sides do
 # together is cooperation, whatever it is; a plan the city states with a partner as joint
 # subject ("The city and UCL plan to develop…") likewise.
-_AGREED_VERB = re.compile(r"\bagreed\b|\b(?:working|cooperating|partnering) with\b")
+_AGREED_VERB = Hinted(r"\bagreed\b|\b(?:working|cooperating|partnering) with\b")
 _JOINT_SUBJECT = re.compile(r"\band\b")
-_KINDS = tuple((kind, re.compile(pattern, re.IGNORECASE)) for kind, pattern in PARTNERSHIP_KINDS)
+_KINDS = tuple((kind, Hinted(pattern, re.IGNORECASE)) for kind, pattern in PARTNERSHIP_KINDS)
 
 # How far a cooperation has got, most advanced first; the first that matches wins.
 PARTNERSHIP_STATUSES: tuple[tuple[str, str], ...] = (
@@ -82,12 +83,9 @@ PARTNERSHIP_STATUSES: tuple[tuple[str, str], ...] = (
         r"|explored|reviewed(?: potential| possible)?)\b",
     ),
 )
+# Each with the words it cannot match without (see literals.py): most clauses have none of them.
 _STATUSES = tuple(
-    (status, re.compile(pattern, re.IGNORECASE)) for status, pattern in PARTNERSHIP_STATUSES
-)
-# Any of them: one search that rules out most clauses before the eight.
-_ANY_STATUS = re.compile(
-    "|".join(f"(?:{pattern})" for _, pattern in PARTNERSHIP_STATUSES), re.IGNORECASE
+    (status, Hinted(pattern, re.IGNORECASE)) for status, pattern in PARTNERSHIP_STATUSES
 )
 # The status a partnership takes from the cue of the pledge that contains it: a cooperation
 # that "will" happen or was "agreed to" is agreed, one that is only planned is proposed.
@@ -97,17 +95,15 @@ _AGREED_CUE = re.compile(r"\bwill\b|\bagreed\b")
 _HEDGED_CEILING = frozenset({"signed", "agreed"})
 
 # "signed an MOU with Pohang City and POSTECH": the bodies a party acts with are partners.
-_WITH_LIST = re.compile(
-    r"\bwith\s+(?P<partners>.*?)(?=\s+(?:at|on|in|to|for|under|during)\b|[.;]|$)"
-)
+_WITH_LIST = Hinted(r"\bwith\s+(?P<partners>.*?)(?=\s+(?:at|on|in|to|for|under|during)\b|[.;]|$)")
 # A recap of how a cooperation began is history, not a new proposal.
-_HISTORY = re.compile(r"\b(?:began|started) when\b")
+_HISTORY = Hinted(r"\b(?:began|started) when\b")
 # "proposed that POSTECH and the institute exchange researchers": who would cooperate.
 _COMPLEMENT_END = re.compile(r"\b(?:with|to|for|on)\b")
-_ENDS_WITH_THAT = re.compile(r"\bthat\s*$")
+_ENDS_WITH_THAT = Hinted(r"\bthat\s*$")
 # A facility named as a date ("after the opening of POEX, scheduled for…") is not a party.
-_NOT_A_PARTY_AFTER = re.compile(r"(?:opening|completion) of (?:the )?$")
-_NOT_A_PARTY_BEFORE = re.compile(
+_NOT_A_PARTY_AFTER = Hinted(r"(?:opening|completion) of (?:the )?$")
+_NOT_A_PARTY_BEFORE = Hinted(
     r"^[\s,]*(?:\([^)]*\)\s*)?,?\s*(?:which is |is |was )?(?:scheduled|set|slated|expected)\s+"
     r"(?:for\s+(?:completion|opening)|to\s+(?:be\s+completed|open))"
 )
@@ -160,14 +156,16 @@ def _status(
 ) -> tuple[str | None, str, str, tuple[str, bool]]:
     """(status, actor, the words after the verb, (who acts, whether they are proposed as the
     partners)): from a cooperation verb, else from the cue."""
-    for status, pattern in _STATUSES if _ANY_STATUS.search(text) else ():
-        if match := pattern.search(text):
+    folded = fold(text)
+    for status, pattern in _STATUSES:
+        if match := pattern.search(text, folded):
             before, after = f"{clause.subject} {text[: match.start()]}", text[match.end() :]
-            actor = resolve_actor(index, before, clause.actor, read.context)
+            region = subject_region(before)
+            actor = actor_in_region(index, region, clause.actor, read.context)
             if _ENDS_WITH_THAT.search(match.group()) or after.lstrip().startswith("that "):
                 complement = after.lstrip().removeprefix("that ")
                 return status, actor, after, (_COMPLEMENT_END.split(complement, 1)[0], True)
-            return status, actor, after, (subject_region(before), False)
+            return status, actor, after, (region, False)
     if clause.status is None:
         return None, clause.actor, clause.text, ("", False)
     status = "agreed" if _AGREED_CUE.search(clause.cue) else STATUS_FROM_CUE[clause.status]
@@ -176,7 +174,8 @@ def _status(
 
 def classify_kind(text: str) -> str | None:
     """The first kind of `PARTNERSHIP_KINDS` the text names, if any."""
-    return next((kind for kind, pattern in _KINDS if pattern.search(text)), None)
+    folded = fold(text)
+    return next((kind for kind, pattern in _KINDS if pattern.search(text, folded)), None)
 
 
 def _parties(
@@ -199,7 +198,7 @@ def _parties(
     pohang = set(pohang_acting if proposed_partners else pohang_acting[:1])
     if not pohang and index.is_pohang(actor):
         pohang = {actor}
-    if not pohang and THE_CITY.search(subject_text):
+    if not pohang and HINTED_THE_CITY.search(subject_text):
         pohang = {index.pohang_bodies[0]}
     if not pohang and PAIR_WORDS.search(f"{subject_text} {text}"):
         pohang = {read.context.pohang_party or index.pohang_bodies[0]}

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from pohang_watch.extract.literals import Hinted, fold
 from pohang_watch.models import Amount
 
 MULTIPLIERS: dict[str, float] = {
@@ -36,43 +37,42 @@ CURRENCIES: dict[str, str] = {
 
 _NUMBER = r"(?P<num>\d[\d,]*(?:\.\d+)?)"
 _MULT = r"(?:\s*(?P<mult>thousand|million|billion|trillion))?"
-_AMOUNT_PATTERNS: tuple[re.Pattern[str], ...] = (
+_AMOUNT_PATTERNS: tuple[Hinted, ...] = (
     # "KRW 400 billion", "$1.5 billion", "₩300 million"
-    re.compile(rf"(?P<cur>KRW|USD|EUR|GBP|[$₩€£])\s?{_NUMBER}{_MULT}(?!\w)"),
+    Hinted(rf"(?P<cur>KRW|USD|EUR|GBP|[$₩€£])\s?{_NUMBER}{_MULT}(?!\w)"),
     # "2 trillion won", "1.5 billion dollars"
-    re.compile(rf"(?<![\w.]){_NUMBER}{_MULT}\s+(?P<cur>won|dollars|euros|pounds)\b", re.I),
+    Hinted(rf"(?<![\w.]){_NUMBER}{_MULT}\s+(?P<cur>won|dollars|euros|pounds)\b", re.I),
 )
 # A year that is a deadline or a date of completion, not a name ("the 2024 Expo").
 _PART_OF_YEAR = (
     r"(?:the\s+(?:end|first half|second half|fall|spring|summer|autumn|winter)\s+of\s+)?"
 )
-_TARGET_YEAR = re.compile(
-    rf"\b(?:by|in|until|through|before|to|from|for)\s+{_PART_OF_YEAR}(20\d\d)\b"
-)
-_YEAR_PHRASE = re.compile(rf",?\s*\b(?:by|in|until|through|before)\s+{_PART_OF_YEAR}20\d\d\b")
+_TARGET_YEAR = Hinted(rf"\b(?:by|in|until|through|before|to|from|for)\s+{_PART_OF_YEAR}(20\d\d)\b")
+_YEAR_PHRASE = Hinted(rf",?\s*\b(?:by|in|until|through|before)\s+{_PART_OF_YEAR}20\d\d\b")
 MONTHS: tuple[str, ...] = (
     *("January", "February", "March", "April", "May", "June", "July", "August"),
     *("September", "October", "November", "December"),
 )
 # Dates written relative to the publication: "next year", "next spring", "in November".
-_NEXT_YEAR = re.compile(r"\bnext (?:year|spring|summer|fall|autumn|winter)\b")
-_THIS_YEAR = re.compile(r"\b(?:this|the) (?:year|month)\b|\bthis (?:spring|summer|fall|autumn)\b")
-_MONTH = re.compile(r"\bin (" + "|".join(MONTHS) + r")\b(?!\s+\d)")
+_NEXT_YEAR = Hinted(r"\bnext (?:year|spring|summer|fall|autumn|winter)\b")
+_THIS_YEAR = Hinted(r"\b(?:this|the) (?:year|month)\b|\bthis (?:spring|summer|fall|autumn)\b")
+_MONTH = Hinted(r"\bin (" + "|".join(MONTHS) + r")\b(?!\s+\d)")
 
 
 def find_target_year(text: str, published: date | None = None) -> int | None:
     """The first year written as a deadline: "by 2030", "in 2027", "by the end of 2026"; else,
     given the publication year, a relative date ("next spring"; a month before the publication
     month is next year's, as a pledge looks ahead)."""
-    if match := _TARGET_YEAR.search(text):
+    folded = fold(text)
+    if match := _TARGET_YEAR.search(text, folded):
         return int(match.group(1))
     if published is None:
         return None
-    if _NEXT_YEAR.search(text):
+    if _NEXT_YEAR.search(text, folded):
         return published.year + 1
-    if _THIS_YEAR.search(text):
+    if _THIS_YEAR.search(text, folded):
         return published.year
-    if month := _MONTH.search(text):
+    if month := _MONTH.search(text, folded):
         later = MONTHS.index(month.group(1)) + 1 < published.month
         return published.year + later
     return None
@@ -85,7 +85,8 @@ def drop_year_phrase(text: str) -> str:
 
 def find_amount(text: str) -> Amount | None:
     """The first sum of money in the text, in units of its currency."""
-    matches = [m for pattern in _AMOUNT_PATTERNS for m in pattern.finditer(text)]
+    folded = fold(text)
+    matches = [m for pattern in _AMOUNT_PATTERNS for m in pattern.finditer(text, folded)]
     if not matches:
         return None
     match = min(matches, key=lambda m: m.start())

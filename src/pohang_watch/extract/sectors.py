@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from pohang_watch.extract.literals import Hinted, fold
+
 SECTOR_KEYWORDS: dict[str, tuple[str, ...]] = {
     "battery": (
         r"batter(?:y|ies)",
@@ -69,8 +71,8 @@ SECTOR_KEYWORDS: dict[str, tuple[str, ...]] = {
     "trade": (r"exports?", r"imports?", r"trade", r"ports?", r"logistics"),
 }
 
-_PATTERNS: dict[str, re.Pattern[str]] = {
-    sector: re.compile(
+_PATTERNS: dict[str, Hinted] = {
+    sector: Hinted(
         r"\b(?:" + "|".join(f"(?-i:{w})" if w.isupper() else w for w in words) + r")\b",
         re.IGNORECASE,
     )
@@ -80,6 +82,7 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
 
 def classify_sector(text: str) -> str:
     """The sector with most keyword hits in text; ties go to the earlier row of the table."""
-    counts = {sector: len(pattern.findall(text)) for sector, pattern in _PATTERNS.items()}
+    folded = fold(text)
+    counts = {sector: len(pattern.findall(text, folded)) for sector, pattern in _PATTERNS.items()}
     best = max(counts, key=lambda sector: counts[sector])  # max keeps the first of equals
     return best if counts[best] else "other"

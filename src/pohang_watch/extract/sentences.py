@@ -12,6 +12,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from pohang_watch.extract.literals import Hinted
+
 ABBREVIATIONS: frozenset[str] = frozenset(
     {
         "u.s.",
@@ -54,15 +56,16 @@ SPEECH_VERBS = (
 )
 
 # The paper's export loses em dashes as "?" between two words: "sectors?secondary".
-_LOST_DASH = re.compile(r"(?<=[A-Za-z])\?(?=[A-Za-z])")
+_LOST_DASH = Hinted(r"(?<=[A-Za-z])\?(?=[A-Za-z])")
 # End punctuation, any closing quotes or brackets, then space and a sentence-like start.
 _BOUNDARY = re.compile(r"[.!?][”’\"')\]]*(?=\s+[“‘\"(\[]?[A-Z0-9▲])")
-_LAST_TOKEN = re.compile(r"(\S+)$")
 _INITIAL = re.compile(r"^(?:[A-Z]\.)+$")
 _SPEAKER_BEFORE = re.compile(
     rf"^(?P<who>[^“\"]{{2,200}}?),?\s+(?:{SPEECH_VERBS})\b[^“\"]{{0,30}}[“\"]"
 )
 _SPEAKER_AFTER = re.compile(rf"[”\"],?\s+(?P<who>[^.,“”\"]{{2,120}}?)\s+(?:{SPEECH_VERBS})\b")
+# Both speaker patterns need a speech verb: the words of this one (see literals.py).
+_SPEECH = Hinted(rf"(?:{SPEECH_VERBS})\b")
 _ENUM_TAIL = re.compile(r"[\s;,.:”\"]*(?:\band\b|\bor\b)?[\s;,.:”\"]*$")
 
 
@@ -106,15 +109,25 @@ def _pieces(text: str) -> Iterator[str]:
 
 
 def _is_abbreviation(head: str) -> bool:
-    token = _LAST_TOKEN.search(head)
+    token = _last_token(head)
     if token is None:
         return False
-    word = token.group(1).lstrip('(“‘"')
+    word = token.lstrip('(“‘"')
     return word.casefold() in ABBREVIATIONS or bool(_INITIAL.match(word))
+
+
+def _last_token(head: str) -> str | None:
+    """What ``(\\S+)$`` finds: the last run of non-space at the end, or before a final newline."""
+    trimmed = head[:-1] if head.endswith("\n") else head
+    if not trimmed or trimmed[-1].isspace():
+        return None
+    return trimmed.rsplit(None, 1)[-1]
 
 
 def find_speaker(paragraph: str) -> str | None:
     """Who speaks the paragraph's quotation: 'X stated, “…”' or '“…,” X said'."""
+    if not _SPEECH.possible(paragraph):
+        return None
     match = _SPEAKER_BEFORE.search(paragraph) or _SPEAKER_AFTER.search(paragraph)
     return match.group("who").strip() if match else None
 

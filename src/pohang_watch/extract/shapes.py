@@ -142,7 +142,7 @@ _LEADING_ARTICLE = re.compile(r"(?:The|A|An)\s+")
 _SHAPE_HINTS: tuple[re.Pattern[str] | None, ...] = (
     re.compile(rf"(?:{SUFFIX})(?!\w)"),
     re.compile(rf"(?:{'|'.join(ORG_HEADS)})\s+of\s"),
-    None,
+    re.compile(r"[A-Z][A-Z&]"),  # two capitals, or a capital and "&"
     None,
 )
 _APPOSITION_HINT = re.compile(r",\s+an?\s")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from pohang_watch.extract.literals import Hinted, fold
 from pohang_watch.extract.quantities import drop_year_phrase
 
 # Gerunds that start list items, and their verbs. Also used to split "A and B" lists.
@@ -101,8 +102,15 @@ CANONICAL_SHAPES: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
 )
 
+# The same, each with the words it cannot match without (see literals.py).
+SHAPE_REWRITES: tuple[tuple[Hinted, str], ...] = tuple(
+    (Hinted(shape), replacement) for shape, replacement in CANONICAL_SHAPES
+)
+_CONTAINER_NOUNS = Hinted(CONTAINER_NOUNS)
+_PLACE_PHRASES = Hinted(PLACE_PHRASES)
+
 # Where the pledge ends and its purpose, manner or consequence begins.
-_CUTS: tuple[re.Pattern[str], ...] = (
+_CUT_PATTERNS: tuple[re.Pattern[str], ...] = (
     re.compile(r",?\s+so that\b"),
     re.compile(r",?\s+in order to\b"),
     re.compile(r",?\s+to ensure\b"),
@@ -125,12 +133,13 @@ _CUTS: tuple[re.Pattern[str], ...] = (
     ),
 )
 # A dangling conjunction left where the next clause's cue began: "…factories, and it".
+_CUTS = tuple(Hinted(cut) for cut in _CUT_PATTERNS)
 _DANGLING = re.compile(
     r"(?:,?\s+(?:and|or|but|while)(?:\s+(?:it|the city|we|they|he|she))?|,)\s*$", re.IGNORECASE
 )
 _MIN_WORDS = 3
 # Brackets and quotation marks, but not the apostrophe of "Pohang’s".
-_ASIDES = re.compile(r"\s*\([^)]*\)|[“”‘\"]|(?<!\w)’|’(?!\w)")
+_ASIDES = Hinted(r"\s*\([^)]*\)|[“”‘\"]|(?<!\w)’|’(?!\w)")
 _LEAD_INS = re.compile(
     r"^(?:[\s,:;]+|that\b|to\b|on\b|continue\b|also\b|further\b|actively\b|jointly\b"
     r"|use (?:the|this) \w+ to\b"
@@ -139,24 +148,49 @@ _LEAD_INS = re.compile(
     re.IGNORECASE,
 )
 _NOMINAL = re.compile(r"^(?:the\s+)?(\w+)\s+of\s+", re.IGNORECASE)
-_TRAILING = re.compile(r"[\s,;:.]+$")
+_TRAILING = ",;:."  # and whitespace
+# The most whitespace-separated words a `_DANGLING` match spans ("and the city").
+_DANGLING_WORDS = 3
 
 
 def normalise_what(text: str) -> str:
     """The short, stable form of a pledge or cooperation clause."""
     what = _ASIDES.sub("", text)
     what = _strip_lead_ins(what)
-    what = PLACE_PHRASES.sub("", drop_year_phrase(what))
-    what = _DANGLING.sub("", _cut_at_clause_break(what))
+    what = _PLACE_PHRASES.sub("", drop_year_phrase(what))
+    what = _without_dangling(_cut_at_clause_break(what))
     what = _base_verb(" ".join(what.split()))
-    for shape, replacement in CANONICAL_SHAPES:
+    for shape, replacement in SHAPE_REWRITES:
         what = shape.sub(replacement, what)
-    return _TRAILING.sub("", what)
+    return _without_trailing(what)
+
+
+def _without_dangling(text: str) -> str:
+    """``_DANGLING.sub("", text)``, searched only from where a match can start: it ends the
+    text and spans at most `_DANGLING_WORDS` words, the space before them and a comma."""
+    start = len(text)
+    for _ in range(_DANGLING_WORDS):
+        while start and text[start - 1].isspace():
+            start -= 1
+        while start and not text[start - 1].isspace():
+            start -= 1
+    while start and text[start - 1].isspace():
+        start -= 1
+    match = _DANGLING.search(text, max(0, start - 1))
+    return text[: match.start()] + text[match.end() :] if match else text
+
+
+def _without_trailing(text: str) -> str:
+    """What ``[\\s,;:.]+$`` removes: the run of spaces and these marks at the end."""
+    end = len(text)
+    while end and (text[end - 1].isspace() or text[end - 1] in _TRAILING):
+        end -= 1
+    return text[:end]
 
 
 def is_container(text: str) -> bool:
     """Whether a clause only announces a list ("various collaborative projects")."""
-    return bool(CONTAINER_NOUNS.search(text)) and len(text.split()) <= 6
+    return bool(_CONTAINER_NOUNS.search(text)) and len(text.split()) <= 6
 
 
 def _strip_lead_ins(text: str) -> str:
@@ -171,8 +205,9 @@ def _cut_at_clause_break(text: str) -> str:
     (more text before a break never leaves fewer words, so each cut's first such break is its
     earliest)."""
     cut_at = len(text)
+    folded = fold(text)
     for cut in _CUTS:
-        for match in cut.finditer(text):
+        for match in cut.finditer(text, folded):
             if match.start() >= cut_at:
                 break
             if len(text[: match.start()].split()) >= _MIN_WORDS:

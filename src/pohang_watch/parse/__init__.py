@@ -3,11 +3,13 @@
     parse_document
     ├── decoding.decode_page     bytes → text; refuses empty, binary and undecodable input
     ├── html_page.parse_html     captions, byline, subtitles, body lines (BeautifulSoup, fragment)
-    │   └── html_locate          whole page in lxml: metadata → selectors → generic fallback,
-    │       │                    chrome removed, the article's scope cut out for BeautifulSoup
-    │       ├── html_meta        canonical, og:*, article:*, JSON-LD
-    │       ├── html_select      configured CSS selectors compiled to XPath
-    │       └── html_body        body container (lxml) and its text lines (BeautifulSoup)
+    │   ├── html_locate          whole page in lxml: metadata → selectors → generic fallback,
+    │   │   │                    chrome removed, the article's scope cut out for BeautifulSoup
+    │   │   ├── html_meta        canonical, og:*, article:*, JSON-LD
+    │   │   ├── html_select      configured CSS selectors compiled to XPath
+    │   │   └── html_body        body container (lxml) and its text lines (BeautifulSoup)
+    │   └── soup_select          the fragment's soup (a parser per thread) and its selectors
+    │                            (soupsieve, tried only on elements that can match)
     └── text_dump.parse_text_dump
     shared: cleanup (chrome, copyright, captions), article (ids, URLs, hash → Article),
             article_ids (URL forms and ids of the paper, reused by live discovery)

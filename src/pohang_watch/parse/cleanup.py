@@ -11,12 +11,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from pohang_watch.config import ParseSettings
 from pohang_watch.dedup import QUOTES
 
-_SPACE = re.compile(r"\s+")
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
+_HAS_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 # A sentence ends in . ! or ? (not an ellipsis), optionally followed by closing quotes/brackets.
 _SENTENCE_END = re.compile(r"(?:[!?]|(?<!\.)\.)[\"'”’»)\]]*$")
 # Copyright notices other than the configured one: dropped wherever they appear, but they do not
@@ -47,8 +48,13 @@ def scrub(text: str) -> str:
 
 
 def normalise_space(text: str) -> str:
-    """One space for any run of whitespace (NBSP, tabs, newlines); zero-width marks removed."""
-    return _SPACE.sub(" ", text.translate(_INVISIBLE)).strip()
+    """One space for any run of whitespace (NBSP, tabs, newlines); zero-width marks removed.
+
+    ``str.split`` splits on exactly the characters ``\\s`` matches (``str.isspace``), and an
+    ASCII text has no zero-width marks (``isascii`` is a flag, not a scan)."""
+    if not text.isascii() and _HAS_INVISIBLE.search(text):
+        text = text.translate(_INVISIBLE)
+    return " ".join(text.split())
 
 
 def is_sentence(line: str) -> bool:
@@ -70,17 +76,27 @@ def strip_headline_prefix(line: str, headline: str) -> str | None:
 
 def _match_prefix(line: str, prefix: str) -> int | None:
     """Index in ``line`` just past ``prefix``, comparing without whitespace, quotes or case."""
-    i = 0
-    for char in prefix:
-        if char.isspace():
-            continue
-        while i < len(line) and line[i].isspace():
+    stripped = prefix.rstrip()
+    if not stripped:
+        return None
+    if line.startswith(stripped):  # the usual repeat, character for character
+        i = len(stripped)
+    else:
+        i = 0
+        for folded in _folded_characters(prefix):
+            while i < len(line) and line[i].isspace():
+                i += 1
+            if i >= len(line) or _fold(line[i]) != folded:
+                return None
             i += 1
-        if i >= len(line) or _fold(line[i]) != _fold(char):
-            return None
-        i += 1
     at_word_boundary = i >= len(line) or not (line[i].isalnum() and line[i - 1].isalnum())
-    return i if prefix.strip() and at_word_boundary else None
+    return i if at_word_boundary else None
+
+
+@lru_cache(maxsize=32)
+def _folded_characters(prefix: str) -> tuple[str, ...]:
+    """The prefix's characters other than whitespace, folded (one headline per article)."""
+    return tuple(_fold(char) for char in prefix if not char.isspace())
 
 
 def _fold(char: str) -> str:

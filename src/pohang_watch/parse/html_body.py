@@ -110,7 +110,7 @@ def text_lines(root: Tag) -> list[str]:
 
     def flush() -> None:
         line = normalise_space("".join(parts))
-        link_text = normalise_space("".join(link_parts))
+        link_text = normalise_space("".join(link_parts)) if link_parts else ""
         if line and len(link_text) < _MAX_LINK_SHARE * len(line):
             lines.append(line)
         parts.clear()

@@ -57,7 +57,7 @@ def locate_article(text: str, selectors: HtmlSelectors) -> LocatedArticle:
     root = _parse_tree(text)
     meta = read_metadata(root)
     _drop_all(select(root, _NEVER_TEXT))
-    chrome = select(root, selectors.drop)
+    chrome = select(root, selectors.drop, ordered=False)  # a set to drop, order does not matter
     candidates = [el for selector in selectors.title for el in select(root, (selector,))]
     headline = _headline_showing(candidates, meta.title) if meta.title else None
     container = _find_container(root, selectors.body, chrome, headline)

@@ -30,6 +30,7 @@ from pohang_watch.parse.html_meta import (
     parse_datetime,
     strip_site_name,
 )
+from pohang_watch.parse.soup_select import FragmentSelector, fragment_soup
 from pohang_watch.parse.text_dump import MAX_SUBTITLES
 
 _SUBTITLE_HEADINGS = frozenset({"h2", "h3", "h4"})
@@ -38,6 +39,7 @@ _SAVED_FROM_SCAN_CHARS = 2048
 # JSON-LD articleBody replaces the HTML body when the HTML yields less than this share of it.
 _MIN_HTML_BODY_SHARE = 0.5
 _MAX_RESIDUE_CHARS = 40
+_MARKS = (HEADLINE_MARK, BODY_MARK, SCOPE_MARK)
 
 
 def parse_html(text: str, doc: SourceDocument, settings: ParseSettings) -> Article:
@@ -45,15 +47,17 @@ def parse_html(text: str, doc: SourceDocument, settings: ParseSettings) -> Artic
     selectors = settings.selectors
     located = locate_article(text, selectors)
     meta = located.meta
-    soup = BeautifulSoup(located.fragment, "lxml")
-    headline, container = _marked(soup, HEADLINE_MARK), _marked(soup, BODY_MARK)
-    scope = _marked(soup, SCOPE_MARK) or soup
+    soup = fragment_soup(located.fragment)
+    marked = _take_marks(soup)
+    headline, container = marked.get(HEADLINE_MARK), marked.get(BODY_MARK)
+    scope = marked.get(SCOPE_MARK) or soup
+    finder = FragmentSelector(scope)
     title = meta.title or (strip_site_name(element_text(headline)) if headline else "")
     title = title or located.title_tag
-    published = meta.published_at or _time_element(scope)
-    captions = _extract_captions(scope, selectors.captions, title)
-    byline = _extract_byline(scope, selectors.byline)
-    subtitles = _extract_subtitles(scope, selectors.subtitles, headline, container)
+    published = meta.published_at or _time_element(finder)
+    captions = _extract_captions(finder, selectors.captions, title)
+    byline = _extract_byline(finder, selectors.byline)
+    subtitles = _extract_subtitles(finder, selectors.subtitles, headline, container)
     if headline is not None:
         headline.extract()
     paragraphs, inline_captions = _body(container, meta, title, LineRules.from_settings(settings))
@@ -72,35 +76,38 @@ def parse_html(text: str, doc: SourceDocument, settings: ParseSettings) -> Artic
     )
 
 
-def _marked(soup: BeautifulSoup, mark: str) -> Tag | None:
-    """The element html_locate marked, with the mark removed again."""
-    element = soup.find(attrs={mark: True})
-    if not isinstance(element, Tag):
-        return None
-    del element[mark]
-    return element
+def _take_marks(soup: BeautifulSoup) -> dict[str, Tag]:
+    """The elements html_locate marked (the first of each in document order), with the marks
+    removed again; one walk for the three."""
+    found: dict[str, Tag] = {}
+    for element in soup.descendants:
+        if isinstance(element, Tag) and element.attrs:
+            for mark in _MARKS:
+                if mark in element.attrs and mark not in found:
+                    found[mark] = element
+    for mark, element in found.items():
+        del element[mark]
+    return found
 
 
-def _select_any(root: BeautifulSoup | Tag, selectors: Sequence[str]) -> list[Tag]:
+def _select_any(finder: FragmentSelector, selectors: Sequence[str]) -> list[Tag]:
     """Elements matching any of the selectors, in document order."""
-    return root.select(", ".join(selectors)) if selectors else []
+    return finder.select(", ".join(selectors)) if selectors else []
 
 
 def _in(element: PageElement, ids: set[int]) -> bool:
     return any(id(el) in ids for el in (element, *element.parents))
 
 
-def _time_element(scope: BeautifulSoup | Tag) -> datetime | None:
-    time = scope.select_one("time[datetime]")
+def _time_element(finder: FragmentSelector) -> datetime | None:
+    time = finder.select_one("time[datetime]")
     value = time.get("datetime") if time else None
     return parse_datetime(value) if isinstance(value, str) else None
 
 
-def _extract_captions(
-    scope: BeautifulSoup | Tag, selectors: Sequence[str], title: str
-) -> list[str]:
+def _extract_captions(finder: FragmentSelector, selectors: Sequence[str], title: str) -> list[str]:
     """Caption texts (without a repeated headline), taken out of the tree."""
-    matches = _select_any(scope, selectors)
+    matches = _select_any(finder, selectors)
     taken: set[int] = set()
     captions: list[str] = []
     for element in matches:
@@ -117,9 +124,9 @@ def _extract_captions(
     return captions
 
 
-def _extract_byline(scope: BeautifulSoup | Tag, selectors: Sequence[str]) -> str | None:
+def _extract_byline(finder: FragmentSelector, selectors: Sequence[str]) -> str | None:
     for selector in selectors:
-        if matches := scope.select(selector):
+        if matches := finder.select(selector):
             byline = element_text(matches[0]) or None
             for element in matches:
                 element.extract()
@@ -128,7 +135,7 @@ def _extract_byline(scope: BeautifulSoup | Tag, selectors: Sequence[str]) -> str
 
 
 def _extract_subtitles(
-    scope: BeautifulSoup | Tag,
+    finder: FragmentSelector,
     selectors: Sequence[str],
     headline: Tag | None,
     container: Tag | None,
@@ -136,7 +143,7 @@ def _extract_subtitles(
     """Configured subtitle elements, else headings between the headline and the first text."""
     elements: list[Tag] = []
     for selector in selectors:
-        if elements := [el for el in scope.select(selector) if element_text(el)]:
+        if elements := [el for el in finder.select(selector) if element_text(el)]:
             break
     if not elements and headline is not None:
         elements = _leading_headings(headline.next_elements, skip=headline)
