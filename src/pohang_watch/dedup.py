@@ -17,7 +17,12 @@ from pohang_watch.models import Article
 
 # Typographic quotes → ASCII, so a re-typeset copy is the same text (shared with the parser).
 QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "`": "'", "“": '"', "”": '"', "„": '"'})
-_NON_WORD = re.compile(r"[^\w]+")
+_WORD_CHAR = re.compile(r"\w")
+_ASCII_BYTES = bytes(range(128))
+# Bytes of UTF-8: ASCII non-word characters become spaces; bytes of longer sequences stay.
+_ASCII_NON_WORD_TO_SPACE = bytes(
+    b if b >= 0x80 or _WORD_CHAR.fullmatch(chr(b)) else 0x20 for b in range(256)
+)
 
 
 class DuplicateReason(StrEnum):
@@ -37,8 +42,26 @@ class KnownArticles:
 
 def normalise_text(text: str) -> str:
     """Lower-case words only: survives re-typeset quotes, dashes, spacing and punctuation."""
-    folded = unicodedata.normalize("NFKC", text).translate(QUOTES).casefold()
-    return _NON_WORD.sub(" ", folded).strip()
+    return " ".join(normalised_words(text))
+
+
+def normalised_words(text: str) -> list[str]:
+    """The words of `normalise_text(text)`: NFKC, case-folded, the runs of word characters
+    (`\\w`, as `re` defines it for str). Quotes need no folding here: every quote, like every
+    other non-word character, only separates words.
+
+    As fast as C allows: the few distinct non-ASCII characters are classified one by one (the
+    UTF-8 bytes without their ASCII ones give them), the non-word ones replaced by spaces, and
+    ASCII punctuation becomes spaces in one `bytes.translate` before splitting.
+    """
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    if not folded.isascii():
+        # Lone surrogates are not word characters, so none survives to the encoding below.
+        others = folded.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES)
+        for char in set(others.decode("utf-8", "surrogatepass")):
+            if _WORD_CHAR.fullmatch(char) is None:
+                folded = folded.replace(char, " ")
+    return folded.encode("utf-8").translate(_ASCII_NON_WORD_TO_SPACE).decode("utf-8").split()
 
 
 def content_hash(paragraphs: Iterable[str]) -> str:

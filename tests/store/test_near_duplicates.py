@@ -104,3 +104,30 @@ def test_candidates_come_from_the_band_index_not_a_scan(store_url: str, store: S
     engine.dispose()
     assert "ix_article_bands_hash" in plan, plan
     assert story is None
+
+
+def test_of_several_stored_candidates_the_most_alike_is_the_story(store_url: str) -> None:
+    """Both stored stories pass the threshold; the new copy joins the one it repeats best,
+    not the first stored."""
+    extended = [*STORY, "The two sides plan to open a joint office in Pohang next spring."]
+    again = [*STORY, "The two sides plan to open a joint office in Pohang next autumn."]
+    first, second, new = (shingles(p) for p in (STORY, extended, again))
+    assert 0.75 <= jaccard(new, first) < jaccard(new, second)
+    assert jaccard(first, second) < 0.9
+    with Store.open(
+        store_url, RecordRules(near_duplicates=NearDuplicateRules(threshold=0.9))
+    ) as strict:
+        for number, body in ((1, STORY), (2, extended)):
+            assert strict.record_articles([_article(number, body)], source_run="r1").revisions == 0
+    with Store.open(
+        store_url, RecordRules(near_duplicates=NearDuplicateRules(threshold=0.75))
+    ) as store:
+        assert store.record_articles([_article(3, again)], source_run="r2").revisions == 1
+    engine = create_engine(store_url)
+    with engine.connect() as conn:
+        rows = conn.execute(select(articles.c.article_id, articles.c.id, articles.c.story_pk))
+        by_id = {row.article_id: (row.id, row.story_pk) for row in rows}
+    engine.dispose()
+    (first_pk, first_story), (second_pk, second_story), (_, story) = sorted(by_id.values())
+    assert (first_story, second_story) == (None, None)
+    assert story == second_pk != first_pk

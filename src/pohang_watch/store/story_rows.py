@@ -21,15 +21,24 @@ from pohang_watch.store.schema import article_bands, articles
 
 @dataclass(frozen=True, slots=True)
 class _Body:
+    """A new article's body."""
+
     pk: int
-    story: int  # the story's first article (itself for an original)
     shingles: frozenset[str]
     bands: tuple[tuple[int, int], ...]
 
 
+@dataclass(frozen=True, slots=True)
+class _Known:
+    """A stored article, or one met earlier in the batch: what a new body is compared with."""
+
+    story: int  # the story's first article (itself for an original)
+    shingles: frozenset[str]
+
+
 def _candidates(
     conn: Connection, bands: Sequence[tuple[int, int]]
-) -> tuple[dict[int, _Body], dict[tuple[int, int], set[int]]]:
+) -> tuple[dict[int, _Known], dict[tuple[int, int], set[int]]]:
     """Stored articles sharing a band with any of these (their bodies and stories), and which
     stored articles hold each of these bands."""
     wanted = set(bands)
@@ -41,13 +50,13 @@ def _candidates(
         for band, value, pk in conn.execute(query):
             if (band, value) in wanted:  # the same 64-bit hash in another band is chance
                 holders.setdefault((band, value), set()).add(pk)
-    found: dict[int, _Body] = {}
+    found: dict[int, _Known] = {}
     for pk_chunk in chunks(sorted({pk for pks in holders.values() for pk in pks})):
         query = select(articles.c.id, articles.c.paragraphs, articles.c.story_pk).where(
             articles.c.id.in_(pk_chunk)
         )
         for row in conn.execute(query):
-            found[row.id] = _Body(row.id, row.story_pk or row.id, shingles(row.paragraphs), ())
+            found[row.id] = _Known(row.story_pk or row.id, shingles(row.paragraphs))
     return found, holders
 
 
@@ -63,7 +72,7 @@ def link_stories(
     for extracted in new:
         body = shingles(extracted.article.paragraphs)
         pk = pks[extracted.article.content_hash]
-        bodies.append(_Body(pk, pk, body, tuple(band_hashes(body))))
+        bodies.append(_Body(pk, body, tuple(band_hashes(body))))
     stored, holders = _candidates(conn, [band for body in bodies for band in body.bands])
     stories = _assign_stories(bodies, stored, holders, rules)
     for pk, story in stories.items():
@@ -81,22 +90,23 @@ def link_stories(
 
 def _assign_stories(
     bodies: Sequence[_Body],
-    stored: Mapping[int, _Body],
+    stored: Mapping[int, _Known],
     holders: dict[tuple[int, int], set[int]],
     rules: NearDuplicateRules,
 ) -> dict[int, int]:
     """Story pk by article pk, for the bodies that repeat a stored or earlier body: each body
     is compared only with the articles sharing one of its bands."""
-    known = dict(stored)
+    known: dict[int, _Known] = dict(stored)
     stories: dict[int, int] = {}
     for body in bodies:
-        pool = {pk for band in body.bands for pk in holders.get(band, set())} - {body.pk}
+        pool = set().union(*(holders[band] for band in body.bands if band in holders))
+        pool.discard(body.pk)
         candidates = [(pk, known[pk].shingles) for pk in sorted(pool)]
         match = closest(body.shingles, candidates, rules.threshold)
         story = known[match].story if match is not None else body.pk
         if match is not None:
             stories[body.pk] = story
-        known[body.pk] = _Body(body.pk, story, body.shingles, body.bands)
+        known[body.pk] = _Known(story, body.shingles)
         for band in body.bands:
             holders.setdefault(band, set()).add(body.pk)
     return stories
