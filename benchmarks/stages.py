@@ -23,6 +23,7 @@ from pohang_watch.config import Settings
 from pohang_watch.dedup import KnownArticles, article_keys, find_duplicates
 from pohang_watch.extract import extract_items
 from pohang_watch.models import Article, ExtractedArticle, SourceDocument
+from pohang_watch.neardup import band_hashes, shingles
 from pohang_watch.parse import parse_document
 from pohang_watch.pipeline import ProcessedBatch, chunked, process_sources, record_batch
 from pohang_watch.relevance import score_relevance
@@ -90,7 +91,13 @@ def stage_figures(sources: Sequence[str], settings: Settings) -> list[Figure]:
         ExtractedArticle(source, article, score, found)
         for (source, article, score), found in zip(about, items, strict=True)
     ]
-    near = not_run("near-duplicate check", "stage", "not built (MinHash/LSH: another issue)")
+    near = per_page(
+        "near-duplicate check",
+        "stage",
+        [article for _, article, _ in about],
+        lambda article: band_hashes(shingles(article.paragraphs)),
+        note="shingles + MinHash bands per Pohang page; the indexed lookup is in the store",
+    )[0]
     store = _store_figure(extracted, settings.pipeline.batch_size, len(sources))
     return [read, parse, relevance, dedupe, extract, near, store]
 
