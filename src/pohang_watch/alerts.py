@@ -1,21 +1,26 @@
 """What people are told: the `Alert` an outbox row carries, and how it survives upgrades.
 
-Pure. An alert is a snapshot taken when the ledger changed, so the notifier needs no joins and
-a later edit of the entry never rewrites an alert already queued. `pohang_watch.ledger`
-re-exports these names.
+Pure. An alert is a snapshot taken when the ledger changed (`alert_for`), so the notifier needs
+no joins and a later edit of the entry never rewrites an alert already queued.
+`pohang_watch.ledger` re-exports these names.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
 from pohang_watch.dedup import normalise_text
-from pohang_watch.models import ItemKind
+from pohang_watch.models import Amount, ItemKind
+
+if TYPE_CHECKING:
+    from pohang_watch.ledger import LedgerChange
 
 
 class ChangeType(StrEnum):
@@ -57,10 +62,12 @@ class Alert:
     previous_at: datetime | None = None
 
     def to_payload(self) -> dict[str, Any]:
-        """A JSON-ready dict, stored in the outbox row."""
-        payload = dataclasses.asdict(self)
+        """A JSON-ready dict, stored in the outbox row: every field by name, times as ISO
+        strings. Read field by field (not `dataclasses.asdict`, whose deep copy of these
+        immutable values cost more than the rest of queueing an alert)."""
+        payload = {name: getattr(self, name) for name in _FIELDS}
         for name in _DATETIMES:
-            value = getattr(self, name)
+            value = payload[name]
             payload[name] = value.isoformat() if value else None
         return payload
 
@@ -85,6 +92,7 @@ class Alert:
         return cls(**fields)
 
 
+_FIELDS = tuple(field.name for field in dataclasses.fields(Alert))
 _DATETIMES = ("published_at", "previous_at")
 # Without these an alert means nothing; every other field has a default for old payloads.
 _PAYLOAD_REQUIRED = ("change", "kind", "key", "what", "status")
@@ -107,6 +115,64 @@ _PAYLOAD_DEFAULTS: dict[str, Any] = {
     "previous_url": None,
     "previous_at": None,
 }
+
+
+def amount_words(amount: Amount | None) -> str:
+    if amount is None:
+        return "none"
+    return amount.text or f"{amount.currency} {amount.value:g}"
+
+
+def alert_for(change: LedgerChange) -> Alert:
+    """The notice for a NEW or UPDATED change, evidence taken from the mention itself."""
+    entry = change.current
+    return Alert(
+        change=change.change,
+        kind=entry.kind,
+        key=change.key,
+        actor=entry.actor,
+        what=entry.what,
+        parties=entry.parties,
+        partnership_kind=entry.partnership_kind,
+        status=entry.status,
+        target_year=entry.target_year,
+        amount_text=amount_words(entry.amount) if entry.amount else None,
+        sector=entry.sector,
+        what_changed=change.what_changed,
+        evidence=change.item.evidence,
+        article_id=change.article_id,
+        article_url=change.article_url,
+        article_title=change.article_title,
+        source=change.source,
+        published_at=change.published_at,
+        **_previous_side(change),
+    )
+
+
+def _previous_side(change: LedgerChange) -> dict[str, Any]:
+    """The state an UPDATED change replaces: status, sentence, link and when it was said."""
+    previous = change.previous
+    if change.change is not ChangeType.UPDATED or previous is None:
+        return {}
+    return {
+        "previous_status": previous.status,
+        "previous_evidence": previous.state_evidence or previous.first_evidence,
+        "previous_url": previous.state_url if previous.state_evidence else previous.first_url,
+        "previous_at": previous.state_at,
+    }
+
+
+def alert_key(change: LedgerChange) -> str:
+    """Deterministic identity of an alert, so a re-run can never queue it twice.
+
+    A key is NEW once, ever. An update is identified by what changed and the article that
+    said so: the same article cannot update the same entry twice in the same way.
+    """
+    if change.change is ChangeType.NEW:
+        parts = [change.change.value, change.key]
+    else:
+        parts = [change.change.value, change.key, change.content_hash, *change.what_changed]
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,10 +203,17 @@ class MuteList:
     actors: tuple[str, ...] = ()
 
     def mutes(self, alert: Alert) -> bool:
-        if self.actors and alert.actor and _words(alert.actor) in {_words(a) for a in self.actors}:
+        if self.actors and alert.actor and _words(alert.actor) in _word_set(self.actors):
             return True
-        muted_parties = {_words(party) for party in self.parties}
-        if muted_parties & {_words(party) for party in alert.parties}:
+        if self.parties and _word_set(self.parties) & {_words(p) for p in alert.parties}:
             return True
+        if not self.phrases:
+            return False
         text = f" {_words(' '.join((alert.what, alert.evidence, alert.article_title)))} "
-        return any(f" {_words(phrase)} " in text for phrase in self.phrases if _words(phrase))
+        return any(f" {phrase} " in text for phrase in _word_set(self.phrases) if phrase)
+
+
+@lru_cache(maxsize=64)
+def _word_set(names: tuple[str, ...]) -> frozenset[str]:
+    """The configured mute names, normalised once rather than for every alert."""
+    return frozenset(_words(name) for name in names)

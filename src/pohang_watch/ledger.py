@@ -1,29 +1,32 @@
 """The ledger diff: is a mention NEW, an UPDATE of what is known, or merely RESTATED?
 
-Pure functions over frozen records. The store loads the entries of a batch's match groups,
-calls `diff_items`, and applies what comes back in the same transaction, so the decision itself
-is testable without a database. A mention is matched to an entry by its exact key first, then
-fuzzily within its group (`matching.py`), so a reworded restatement is not NEW. The alerts a
-change produces are `alerts.Alert` snapshots (re-exported here).
+Pure functions over frozen records. The store loads the entries a batch's mentions could match
+(`candidate_ids` picks them from their buckets), calls `diff_items`, and applies what comes back
+in the same transaction, so the decision itself is testable without a database. A mention is
+matched to an entry by its exact key first, then fuzzily within its group (`matching.py`), so a
+reworded restatement is not NEW. The alerts a change produces are `alerts.Alert` snapshots
+(re-exported here).
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from pohang_watch.alerts import Alert, ChangeType, OutboxAlert
+from pohang_watch.alerts import Alert, ChangeType, OutboxAlert, alert_for, amount_words
 from pohang_watch.matching import (
     MatchRules,
+    ObjectIndex,
+    bucket_hash,
+    bucket_key,
     commitment_score,
     group_key,
     normalise_words,
     object_text,
     partnership_score,
-    shortlist,
 )
 from pohang_watch.models import Amount, Commitment, ExtractedArticle, Item, ItemKind
 
@@ -35,10 +38,15 @@ __all__ = [
     "MatchRules",
     "OutboxAlert",
     "alert_for",
+    "candidate_ids",
     "diff_items",
+    "entry_bucket",
     "entry_group",
+    "item_bucket",
     "item_group",
     "item_key",
+    "match_threshold",
+    "object_of",
 ]
 
 
@@ -96,50 +104,72 @@ def item_key(item: Item) -> str:
         return f"commitment|{normalise_words(item.actor)}|{normalise_words(item.what)}"
     parties = ",".join(sorted(normalise_words(party) for party in item.parties))
     key = f"partnership|{parties}|{normalise_words(item.partnership_kind)}"
-    thing = _object(item)
+    thing = object_of(item)
     return f"{key}|{thing}" if thing else key
 
 
 def item_group(item: Item) -> str:
     """The match group of a mention: only entries of the same group are compared."""
     if isinstance(item, Commitment):
-        return group_key(item.kind.value, item.actor, (), None)
-    return group_key(item.kind.value, None, item.parties, item.partnership_kind)
+        return group_key(item.kind, item.actor, (), None)
+    return group_key(item.kind, None, item.parties, item.partnership_kind)
 
 
 def entry_group(entry: LedgerEntry) -> str:
-    return group_key(entry.kind.value, entry.actor, entry.parties, entry.partnership_kind)
+    return group_key(entry.kind, entry.actor, entry.parties, entry.partnership_kind)
 
 
-def _object(item: Item | LedgerEntry) -> str:
+def object_of(item: Item | LedgerEntry) -> str:
+    """What the mention or entry promises or agrees, as fuzzy matching compares it."""
     if item.kind is ItemKind.COMMITMENT:
         return object_text(item.what)
     return object_text(item.what, parties=item.parties, kind=item.partnership_kind or "")
 
 
+def item_bucket(item: Item) -> str:
+    """The bucket of a mention (`matching.bucket_hash`): every entry it could match is in it."""
+    return bucket_hash(item_group(item), bucket_key(item.kind, object_of(item)))
+
+
+def entry_bucket(entry: LedgerEntry) -> str:
+    return bucket_hash(entry_group(entry), bucket_key(entry.kind, object_of(entry)))
+
+
 def _score(item: Item, object_words: str, entry: LedgerEntry, rules: MatchRules) -> float:
     """How alike the mention and the entry are, on the scale of the kind's threshold."""
     if isinstance(item, Commitment):
-        return commitment_score(object_words, item.target_year, _object(entry), entry.target_year)
-    other = _object(entry)
+        return commitment_score(object_words, item.target_year, object_of(entry), entry.target_year)
+    other = object_of(entry)
     if not object_words or not other:  # "an MOU with X" names no object: it joins the group
         return rules.partnership_overlap
     return partnership_score(object_words, other)
 
 
-def find_entry(item: Item, entries: Sequence[LedgerEntry], rules: MatchRules) -> LedgerEntry | None:
-    """The entry of the item's group it restates or updates, or None (it is NEW): the most
-    alike above the kind's threshold; among equals, the one stated most recently."""
-    exact = item_key(item)
-    if same := [entry for entry in entries if entry.key == exact]:
-        return same[0]
-    words = _object(item)
-    threshold = (
-        rules.commitment_similarity if isinstance(item, Commitment) else rules.partnership_overlap
-    )
+def match_threshold(item: Item, rules: MatchRules) -> float:
+    """The score an entry needs to be the one this item restates or updates."""
+    if isinstance(item, Commitment):
+        return rules.commitment_similarity
+    return rules.partnership_overlap
+
+
+def _find(
+    item: Item,
+    exact: str,
+    group: ObjectIndex[str],
+    state: Mapping[str, LedgerEntry],
+    rules: MatchRules,
+) -> LedgerEntry | None:
+    """The entry of the item's group it restates or updates, or None (it is NEW): the one with
+    its key (`exact`), else the most alike above the kind's threshold; among equals, the one
+    stated most recently, then the one stored first. Only `ObjectIndex` candidates are scored:
+    the others cannot reach the threshold, so the result is that of scoring the whole group."""
+    if exact in group:
+        return state[exact]
+    words = object_of(item)
+    threshold = match_threshold(item, rules)
     best: tuple[float, float, LedgerEntry] | None = None
-    for index in shortlist(words, [_object(e) for e in entries]):
-        entry = entries[index]
+    for key in group.candidates(words, threshold):
+        entry = state[key]
         score = _score(item, words, entry, rules)
         recency = entry.state_at.timestamp() if entry.state_at else 0.0
         if score >= threshold and (best is None or (score, recency) > best[:2]):
@@ -147,14 +177,50 @@ def find_entry(item: Item, entries: Sequence[LedgerEntry], rules: MatchRules) ->
     return best[2] if best else None
 
 
+def find_entry(item: Item, entries: Sequence[LedgerEntry], rules: MatchRules) -> LedgerEntry | None:
+    """`diff_items`' choice for one item among `entries` (its group, in stored order)."""
+    group: ObjectIndex[str] = ObjectIndex(item.kind)
+    state: dict[str, LedgerEntry] = {}
+    for entry in entries:
+        state.setdefault(entry.key, entry)
+        group.add(entry.key, object_of(entry))
+    return _find(item, item_key(item), group, state, rules)
+
+
+def candidate_ids(
+    items: Iterable[Item],
+    buckets: Mapping[str, Sequence[tuple[int, str, datetime]]],
+    rules: MatchRules,
+) -> set[int]:
+    """Which stored entries the items could match, from their buckets' (id, object, state_at)
+    rows, so the store loads only those rather than whole groups.
+
+    An item with an object gets its `ObjectIndex` candidates. One without (an MOU naming no
+    object) scores the threshold against every entry of its group, so the most recently stated
+    wins: only the entries stated last can (an entry's state only moves forward in time).
+    """
+    indexes: dict[str, ObjectIndex[int]] = {}
+    found: set[int] = set()
+    for item in items:
+        bucket = item_bucket(item)
+        rows = buckets.get(bucket, ())
+        if not rows:
+            continue
+        words = object_of(item)
+        if not words and not isinstance(item, Commitment):
+            latest = max(state_at for _, _, state_at in rows)
+            found.update(entry_id for entry_id, _, state_at in rows if state_at == latest)
+            continue
+        if (index := indexes.get(bucket)) is None:
+            indexes[bucket] = index = ObjectIndex(item.kind)
+            for entry_id, stored, _ in rows:
+                index.add(entry_id, stored)
+        found.update(index.candidates(words, match_threshold(item, rules)))
+    return found
+
+
 def _item_amount(item: Item) -> Amount | None:
     return item.amount if isinstance(item, Commitment) else None
-
-
-def _amount_words(amount: Amount | None) -> str:
-    if amount is None:
-        return "none"
-    return amount.text or f"{amount.currency} {amount.value:g}"
 
 
 def _same_amount(left: Amount | None, right: Amount | None) -> bool:
@@ -173,7 +239,7 @@ def _differences(previous: LedgerEntry, item: Item) -> tuple[str, ...]:
         changed.append(f"target_year: {previous.target_year} → {item.target_year}")
     amount = _item_amount(item)
     if amount is not None and not _same_amount(amount, previous.amount):
-        changed.append(f"amount: {_amount_words(previous.amount)} → {_amount_words(amount)}")
+        changed.append(f"amount: {amount_words(previous.amount)} → {amount_words(amount)}")
     return tuple(changed)
 
 
@@ -205,12 +271,21 @@ def _new_entry(
     )
 
 
+_ENTRY_FIELDS = tuple(field.name for field in dataclasses.fields(LedgerEntry))
+
+
+def _replace(entry: LedgerEntry, **changes: Any) -> LedgerEntry:
+    """`dataclasses.replace` without its per-call look at the fields: the diff makes one new
+    entry state per mention."""
+    return LedgerEntry(**{**{name: getattr(entry, name) for name in _ENTRY_FIELDS}, **changes})
+
+
 def _updated_entry(
     previous: LedgerEntry, item: Item, said_at: datetime | None, url: str | None
 ) -> LedgerEntry:
     """The entry after a mention no older than its state: the mention is now the latest word,
     whether it changed anything or confirmed what was known."""
-    return dataclasses.replace(
+    return _replace(
         previous,
         status=item.status or previous.status,
         target_year=item.target_year if item.target_year is not None else previous.target_year,
@@ -236,7 +311,7 @@ def _classify(
     if _is_older(said_at, previous):
         return (
             ChangeType.RESTATED,
-            dataclasses.replace(previous, mentions=previous.mentions + 1),
+            _replace(previous, mentions=previous.mentions + 1),
             (),
         )
     what_changed = _differences(previous, item)
@@ -291,64 +366,33 @@ def diff_items(
     in one article counts once (its first mention): one article is one statement. A mention
     is dated by its article's published time, or `seen_at` (when the batch was first seen) for
     an undated article; one older than the entry's state is RESTATED, whatever it says.
-    `known` needs only the entries of the mentions' groups (`item_group`).
+    `known` needs only the entries of the mentions' groups (`item_group`) they could match
+    (`candidate_ids`), in stored order: it decides between equally alike, equally recent ones.
     """
     state = dict(known)
-    groups: dict[str, list[str]] = {}
+    groups: dict[str, ObjectIndex[str]] = {}
+
+    def group_of(name: str, kind: ItemKind) -> ObjectIndex[str]:
+        if (group := groups.get(name)) is None:
+            groups[name] = group = ObjectIndex(kind)
+        return group
+
     for entry in known.values():
-        groups.setdefault(entry_group(entry), []).append(entry.key)
+        group_of(entry_group(entry), entry.kind).add(entry.key, object_of(entry))
     seen_in_article: set[tuple[str, str]] = set()
     changes = []
     for extracted, item in mentions:
-        members = groups.setdefault(item_group(item), [])
-        previous = find_entry(item, [state[key] for key in members], rules)
-        key = previous.key if previous else item_key(item)
+        group = group_of(item_group(item), item.kind)
+        own_key = item_key(item)
+        previous = _find(item, own_key, group, state, rules)
+        key = previous.key if previous else own_key
         article_key = (extracted.article.content_hash, key)
         if article_key in seen_in_article:
             continue
         seen_in_article.add(article_key)
         change = _change(extracted, item, key, previous, seen_at)
         if previous is None:
-            members.append(key)
+            group.add(key, object_of(item))
         state[key] = change.current
         changes.append(change)
     return changes
-
-
-def alert_for(change: LedgerChange) -> Alert:
-    """The notice for a NEW or UPDATED change, evidence taken from the mention itself."""
-    entry = change.current
-    return Alert(
-        change=change.change,
-        kind=entry.kind,
-        key=change.key,
-        actor=entry.actor,
-        what=entry.what,
-        parties=entry.parties,
-        partnership_kind=entry.partnership_kind,
-        status=entry.status,
-        target_year=entry.target_year,
-        amount_text=_amount_words(entry.amount) if entry.amount else None,
-        sector=entry.sector,
-        what_changed=change.what_changed,
-        evidence=change.item.evidence,
-        article_id=change.article_id,
-        article_url=change.article_url,
-        article_title=change.article_title,
-        source=change.source,
-        published_at=change.published_at,
-        **_previous_side(change),
-    )
-
-
-def _previous_side(change: LedgerChange) -> dict[str, Any]:
-    """The state an UPDATED change replaces: status, sentence, link and when it was said."""
-    previous = change.previous
-    if change.change is not ChangeType.UPDATED or previous is None:
-        return {}
-    return {
-        "previous_status": previous.status,
-        "previous_evidence": previous.state_evidence or previous.first_evidence,
-        "previous_url": previous.state_url if previous.state_evidence else previous.first_url,
-        "previous_at": previous.state_at,
-    }

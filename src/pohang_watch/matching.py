@@ -10,6 +10,12 @@ rewording as NEW. Matching is two-level, so it stays fast on a large ledger:
    compared fuzzily (rapidfuzz): token pairs tolerate spelling variants, and a score says how
    much of the wording the two share.
 
+Groups such as "commitment|pohang city" grow with the corpus, so a mention is never scored
+against its whole group: `ObjectIndex` picks the entries that *could* reach the threshold (a
+superset, see its docstring for why nothing is missed) and only those are scored, and the store
+reads only the mention's **bucket** (the group, and for commitments the object's numbers,
+which must be equal for any score above 0).
+
 A fuzzy match is refused when it would need too much faith: different numbers ("500 jobs" is
 not "300 jobs"), or — for commitments — different target years on top of different words
 ("complete the design … by 2025" is not "complete the centre … by 2027"). Exact wording still
@@ -19,9 +25,10 @@ matches across a changed year, which is then an UPDATE.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Generic, TypeVar
 
 from rapidfuzz import fuzz, process
 
@@ -53,7 +60,13 @@ _PARTNERSHIP_FILLER_WORDS = """
 _PARTNERSHIP_FILLER = frozenset(_PARTNERSHIP_FILLER_WORDS.split())
 _TOKEN_PAIR_RATIO = 85  # two tokens are one word (romanisation, typo, plural) at this ratio
 _MIN_FUZZY_TOKEN = 4  # shorter tokens must be equal: "bio" is not "bus"
-_PREFILTER_LIMIT = 8  # candidates kept by the fast C-level pass before the careful score
+# Candidate searches use cutoffs one point below the real ones (85 per word, 90 for the sorted
+# ratio): the careful score decides, so float rounding can only add a candidate, never drop one.
+_VARIANT_CUTOFF = _TOKEN_PAIR_RATIO - 1
+_SORTED_RATIO = 90  # a commitment's sorted-token ratio counts from here (`commitment_score`)
+_SORTED_CUTOFF = _SORTED_RATIO - 1
+
+K = TypeVar("K", bound=Hashable)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,8 +80,10 @@ class MatchRules:
     partnership_overlap: float = 0.5
 
 
+@lru_cache(maxsize=65_536)
 def normalise_words(text: str) -> str:
-    """Lower-case words without the stop words: the form keys are built from."""
+    """Lower-case words without the stop words: the form keys are built from. Cached: a batch
+    asks again for the same actors, parties and objects with every mention."""
     return " ".join(w for w in normalise_text(text).split() if w not in STOP_WORDS)
 
 
@@ -76,6 +91,13 @@ def group_key(
     kind: str, actor: str | None, parties: Sequence[str], partnership_kind: str | None
 ) -> str:
     """The group a ledger entry or mention belongs to; only equal groups are compared."""
+    return _group_key(kind, actor, tuple(parties), partnership_kind)
+
+
+@lru_cache(maxsize=65_536)
+def _group_key(
+    kind: str, actor: str | None, parties: tuple[str, ...], partnership_kind: str | None
+) -> str:
     if kind == "commitment":
         return f"commitment|{normalise_words(actor or '')}"
     names = ",".join(sorted({normalise_words(party) for party in parties}))
@@ -112,14 +134,25 @@ def object_text(what: str, *, parties: Sequence[str] = (), kind: str | None = No
     return _cached_object(what, tuple(parties), kind)
 
 
+def _has_digit(token: str) -> bool:
+    # A letter is never a digit (checked over all of Unicode), so most words skip the scan.
+    return not token.isalpha() and any(ch.isdigit() for ch in token)
+
+
 def _numbers(tokens: Iterable[str]) -> frozenset[str]:
-    return frozenset(t for t in tokens if any(ch.isdigit() for ch in t))
+    return frozenset(t for t in tokens if _has_digit(t))
+
+
+@lru_cache(maxsize=65_536)
+def _object_numbers(words: str) -> frozenset[str]:
+    """The numbers of an object string (cached: entries are scored again and again)."""
+    return _numbers(words.split())
 
 
 def _same_word(left: str, right: str) -> bool:
     if left == right:
         return True
-    if min(len(left), len(right)) < _MIN_FUZZY_TOKEN or _numbers((left, right)):
+    if min(len(left), len(right)) < _MIN_FUZZY_TOKEN or _has_digit(left) or _has_digit(right):
         return False
     return fuzz.ratio(left, right) >= _TOKEN_PAIR_RATIO
 
@@ -141,7 +174,7 @@ def paired_words(left: Sequence[str], right: Sequence[str]) -> int:
 def commitment_score(left: str, left_year: int | None, right: str, right_year: int | None) -> float:
     """0–1 likeness of two commitment objects; 0 when numbers or target years disagree."""
     a, b = left.split(), right.split()
-    if not a or not b or _numbers(a) != _numbers(b):
+    if not a or not b or _object_numbers(left) != _object_numbers(right):
         return 0.0
     if left_year is not None and right_year is not None and left_year != right_year:
         return 0.0
@@ -150,7 +183,7 @@ def commitment_score(left: str, left_year: int | None, right: str, right_year: i
     jaccard = pairs / (len(a_set) + len(b_set) - pairs)
     # Word order and one long word spelt differently ("expo" / "exposition").
     sorted_ratio = fuzz.token_sort_ratio(left, right) / 100
-    return max(jaccard, sorted_ratio if sorted_ratio >= 0.9 else 0.0)
+    return max(jaccard, sorted_ratio if sorted_ratio >= _SORTED_RATIO / 100 else 0.0)
 
 
 def partnership_score(left: str, right: str) -> float:
@@ -159,17 +192,189 @@ def partnership_score(left: str, right: str) -> float:
     a, b = list(dict.fromkeys(left.split())), list(dict.fromkeys(right.split()))
     if not a or not b:
         return 1.0 if not a and not b else 0.5
-    if _numbers(a) and _numbers(b) and _numbers(a) != _numbers(b):
+    numbers_a, numbers_b = _object_numbers(left), _object_numbers(right)
+    if numbers_a and numbers_b and numbers_a != numbers_b:
         return 0.0
     return paired_words(a, b) / min(len(a), len(b))
 
 
-def shortlist(query: str, objects: Sequence[str]) -> list[int]:
-    """Indexes of the objects worth scoring carefully: a C-level pass over the group, so a
-    group of thousands costs milliseconds."""
-    if len(objects) <= _PREFILTER_LIMIT or not query:
-        return list(range(len(objects)))
-    found = process.extract(
-        query, objects, scorer=fuzz.token_set_ratio, limit=_PREFILTER_LIMIT, score_cutoff=40
-    )
-    return [index for _, _, index in found]
+def bucket_key(kind: str, words: str) -> str:
+    """The part of a mention's bucket below its group: for a commitment the numbers of its object
+    (`commitment_score` is 0 unless both have the same), for a partnership nothing (numbers only
+    keep two partnerships apart when both have some)."""
+    return " ".join(sorted(_object_numbers(words))) if kind == "commitment" else ""
+
+
+def bucket_hash(group: str, bucket: str) -> str:
+    """sha256 of group and bucket: the indexed column the store reads candidates by."""
+    return group_hash(f"{group}\x1f{bucket}")
+
+
+@lru_cache(maxsize=65_536)
+def _can_vary(word: str) -> bool:
+    """Whether `_same_word` may pair the word with another spelling of it."""
+    return len(word) >= _MIN_FUZZY_TOKEN and not _has_digit(word)
+
+
+class _Bucket:
+    """The objects of one bucket, with an inverted index of their words — built up to date when
+    the bucket is first searched, so buckets no mention needs searching cost one append each."""
+
+    __slots__ = ("objectless", "objects", "positions", "postings", "similar", "sizes", "variants")
+
+    def __init__(self) -> None:
+        self.positions: list[int] = []  # the index's position of each object
+        self.objects: list[str] = []
+        self.sizes: list[int] = []  # distinct words of each object indexed so far
+        self.postings: dict[str, list[int]] = {}  # word -> local indexes
+        self.variants: list[str] = []  # distinct words `_same_word` may pair with another
+        # word -> (how many of `variants` were searched, those that may pair with it)
+        self.similar: dict[str, tuple[int, list[str]]] = {}
+        self.objectless: list[int] = []
+
+    def add(self, position: int, words: str) -> None:
+        self.positions.append(position)
+        self.objects.append(words)
+
+    def _catch_up(self) -> None:
+        """Index the objects added since the last search."""
+        for local in range(len(self.sizes), len(self.objects)):
+            distinct = list(dict.fromkeys(self.objects[local].split()))
+            self.sizes.append(len(distinct))
+            if not distinct:
+                self.objectless.append(local)
+            for word in distinct:
+                posting = self.postings.get(word)
+                if posting is None:
+                    self.postings[word] = posting = []
+                    if _can_vary(word):
+                        self.variants.append(word)
+                posting.append(local)
+
+    def shared_words(self, words: Sequence[str]) -> dict[int, int]:
+        """For each object sharing at least one word with `words` (the same word or a
+        spelling variant), how many of `words` have a partner in it: at most that many pair."""
+        self._catch_up()
+        counts: dict[int, int] = {}
+        for word in words:
+            hits = set(self.postings.get(word, ()))
+            if _can_vary(word):
+                for variant in self._similar(word):
+                    hits.update(self.postings[variant])
+            for local in hits:
+                counts[local] = counts.get(local, 0) + 1
+        return counts
+
+    def _similar(self, word: str) -> list[str]:
+        """The bucket's words that may be spellings of `word`, remembered: the same words come
+        back with mention after mention, so only words new to the bucket are searched."""
+        searched, found = self.similar.get(word, (0, []))
+        if searched < len(self.variants):
+            found = found + [
+                variant
+                for variant, _, _ in process.extract(
+                    word,
+                    self.variants[searched:],
+                    scorer=fuzz.ratio,
+                    score_cutoff=_VARIANT_CUTOFF,
+                    limit=None,
+                )
+            ]
+            self.similar[word] = (len(self.variants), found)
+        return found
+
+    def commitment_candidates(self, words: str, threshold: float) -> set[int]:
+        """Local indexes of the objects that could score `threshold`: a word Jaccard that high
+        needs that many pairs, and a sorted-token ratio of 0.9 needs no shared word at all
+        ("battery cluster" / "batterycluster"), so that one is searched for directly (in C)."""
+        distinct = list(dict.fromkeys(words.split()))
+        if not distinct:
+            return set()
+        found = set()
+        for local, partners in self.shared_words(distinct).items():
+            pairs = min(partners, self.sizes[local])
+            if pairs / (len(distinct) + self.sizes[local] - pairs) >= threshold:
+                found.add(local)
+        found.update(
+            local
+            for _, _, local in process.extract(
+                words,
+                self.objects,
+                scorer=fuzz.token_sort_ratio,
+                score_cutoff=_SORTED_CUTOFF,
+                limit=None,
+            )
+        )
+        return found
+
+    def partnership_candidates(self, words: str, threshold: float) -> set[int]:
+        """Local indexes of the objects that could score `threshold`: an overlap that high needs
+        that many pairs; an object-less entry scores the threshold against anything."""
+        distinct = list(dict.fromkeys(words.split()))
+        if not distinct:
+            return set(range(len(self.objects)))
+        self._catch_up()
+        found = set(self.objectless)
+        for local, partners in self.shared_words(distinct).items():
+            shorter = min(len(distinct), self.sizes[local])
+            if min(partners, shorter) / shorter >= threshold:
+                found.add(local)
+        return found
+
+
+class ObjectIndex(Generic[K]):
+    """The objects of one match group's entries (by key, in the order added), so that a mention
+    is scored only against the entries that could reach the threshold — never the whole group.
+
+    `candidates` returns a superset of the entries whose score (`ledger._score`) is at or
+    above a threshold above 0, because:
+
+    - a commitment scores 0 unless both objects have the same numbers (the bucket), and
+      otherwise the larger of the word Jaccard and the sorted-token ratio (counted from 0.9).
+      A Jaccard of t needs pairs >= t * (|a| + |b| - pairs), where pairs (`paired_words`) is
+      at most the number of the mention's words with a partner — the same word, or a spelling
+      variant found among the bucket's words with rapidfuzz at a lower cutoff than
+      `_same_word`'s. The sorted-token ratio is searched over the bucket's objects with
+      rapidfuzz, again a point below its real cutoff;
+    - a partnership's overlap is pairs / the shorter object's length: the same bound; an
+      object-less entry or mention scores exactly the threshold, so object-less entries are
+      always candidates and an object-less mention is compared with every entry.
+
+    A threshold of 0 or less lets anything match, so every entry is a candidate.
+    """
+
+    __slots__ = ("_buckets", "_keys", "_kind", "_positions")
+
+    def __init__(self, kind: str) -> None:
+        self._kind = "commitment" if kind == "commitment" else "partnership"
+        self._buckets: dict[str, _Bucket] = {}
+        self._keys: list[K] = []
+        self._positions: dict[K, int] = {}
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._positions
+
+    def add(self, key: K, words: str) -> None:
+        """Index an entry's object (`object_text`); an entry added again keeps its place."""
+        if key in self._positions:
+            return
+        self._positions[key] = position = len(self._keys)
+        self._keys.append(key)
+        bucket_name = bucket_key(self._kind, words)
+        if (bucket := self._buckets.get(bucket_name)) is None:
+            self._buckets[bucket_name] = bucket = _Bucket()
+        bucket.add(position, words)
+
+    def candidates(self, words: str, threshold: float) -> list[K]:
+        """Keys, in the order added, of the entries that could score `threshold` against
+        `words`."""
+        if threshold <= 0:
+            return list(self._keys)
+        bucket = self._buckets.get(bucket_key(self._kind, words))
+        if bucket is None:
+            return []
+        if self._kind == "commitment":
+            found = bucket.commitment_candidates(words, threshold)
+        else:
+            found = bucket.partnership_candidates(words, threshold)
+        return [self._keys[position] for position in sorted(bucket.positions[i] for i in found)]

@@ -107,6 +107,23 @@ def test_alert_payload_survives_json() -> None:
     assert alert.amount_text == "1 trillion won"
 
 
+def test_alert_payload_is_every_field_with_iso_times() -> None:
+    """The outbox payload format is what `dataclasses.asdict` gave, times as ISO strings."""
+    known = _known((1, partnership(status="proposed")))
+    [change] = diff_items([(extracted(2), partnership(status="signed"))], known)
+    alert = alert_for(change)
+    assert alert.previous_at is not None
+    assert alert.published_at is not None
+    expected = dataclasses.asdict(alert) | {
+        "published_at": alert.published_at.isoformat(),
+        "previous_at": alert.previous_at.isoformat(),
+    }
+    payload = alert.to_payload()
+    assert list(payload) == list(expected)
+    assert payload == expected
+    assert json.dumps(payload, sort_keys=True) == json.dumps(expected, sort_keys=True)
+
+
 def test_older_article_cannot_move_the_status_back() -> None:
     known = _known((5, partnership(status="signed")))
     [change] = diff_items([(extracted(3), partnership(status="proposed"))], known)

@@ -107,7 +107,7 @@ def test_an_mou_naming_no_object_joins_its_group() -> None:
 
 
 def test_a_large_group_is_matched_quickly() -> None:
-    """Thousands of entries by one actor: the C-level shortlist keeps each lookup short."""
+    """Thousands of entries by one actor: only the candidates the index finds are scored."""
     import time
 
     many = [commitment(f"build facility number {n} for industry {n * 7}") for n in range(3000)]

@@ -3,6 +3,11 @@
 Functions over a Connection, called inside the Store's one transaction per batch, so a ledger
 change and its alert are written together or not at all.
 
+A batch reads the entries with its mentions' exact keys and, for the other mentions, narrow
+(id, object) rows of their buckets (`match_bucket`: the match group and, for commitments, the
+object's numbers), of which `ledger.candidate_ids` picks the few worth loading. Whole groups
+grow with the corpus and made a backfill quadratic. Mention counts are kept, not recounted.
+
 The diff reads the ledger, decides and writes, and two runs at once must not both decide NEW
 for the same item. A unique key cannot settle that alone: matching is fuzzy within a match
 group, so an item restated in other words (another key) belongs to the first wording's entry,
@@ -23,22 +28,29 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Connection, Row, bindparam, func, select, update
 
-from pohang_watch.alerts import MuteList
+from pohang_watch.alerts import MuteList, alert_key
 from pohang_watch.ledger import (
     ChangeType,
     LedgerChange,
     LedgerEntry,
     alert_for,
+    candidate_ids,
     diff_items,
+    entry_bucket,
     entry_group,
+    item_bucket,
     item_group,
+    item_key,
+    match_threshold,
+    object_of,
 )
 from pohang_watch.matching import MatchRules, group_hash
-from pohang_watch.models import Amount, Commitment, ExtractedArticle, ItemKind
+from pohang_watch.models import Amount, Commitment, ExtractedArticle, Item, ItemKind
 from pohang_watch.store.corpus import chunks, fetch_pairs
 from pohang_watch.store.engine import dialect_insert
 from pohang_watch.store.schema import articles, ledger_entries, mentions, outbox
@@ -47,21 +59,10 @@ ALERTING = (ChangeType.NEW, ChangeType.UPDATED)
 _NO_MUTES = MuteList()
 
 
+@lru_cache(maxsize=65_536)
 def key_hash(key: str) -> str:
+    """sha256 of an entry key (its unique column); cached, a batch asks for each a few times."""
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
-
-
-def alert_key(change: LedgerChange) -> str:
-    """Deterministic identity of an alert, so a re-run can never queue it twice.
-
-    A key is NEW once, ever. An update is identified by what changed and the article that
-    said so: the same article cannot update the same entry twice in the same way.
-    """
-    if change.change is ChangeType.NEW:
-        parts = [change.change.value, change.key]
-    else:
-        parts = [change.change.value, change.key, change.content_hash, *change.what_changed]
-    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
 
 
 def entry_from_row(row: Row[Any]) -> LedgerEntry:
@@ -92,14 +93,53 @@ def entry_from_row(row: Row[Any]) -> LedgerEntry:
     )
 
 
+def _load_entries(conn: Connection, column: Any, values: Iterable[Any]) -> list[LedgerEntry]:
+    found: list[LedgerEntry] = []
+    for chunk in chunks(sorted(set(values))):
+        query = select(ledger_entries).where(column.in_(chunk))
+        found.extend(entry_from_row(row) for row in conn.execute(query))
+    return found
+
+
 def load_groups(conn: Connection, groups: Iterable[str]) -> dict[str, LedgerEntry]:
-    """The current entries of these match groups, by key: an indexed IN query on the group
-    hash, so a mention is compared with its own group and never with the whole ledger."""
-    entries: dict[str, LedgerEntry] = {}
-    for chunk in chunks(sorted({group_hash(group) for group in groups})):
-        query = select(ledger_entries).where(ledger_entries.c.group_hash.in_(chunk))
-        entries.update((row.key, entry_from_row(row)) for row in conn.execute(query))
-    return entries
+    """The current entries of these match groups, by key, in stored order: what a match
+    threshold of 0, which lets anything match, needs."""
+    found = _load_entries(conn, ledger_entries.c.group_hash, {group_hash(g) for g in groups})
+    return {entry.key: entry for entry in sorted(found, key=lambda entry: entry.id or 0)}
+
+
+def _bucket_rows(
+    conn: Connection, buckets: Iterable[str]
+) -> dict[str, list[tuple[int, str, datetime]]]:
+    """(id, object, state_at) of every entry in these buckets, in stored order: three narrow
+    columns, so reading a large bucket costs little next to loading its entries."""
+    found: dict[str, list[tuple[int, str, datetime]]] = {}
+    entry = ledger_entries.c
+    query = select(entry.match_bucket, entry.id, entry.match_object, entry.state_at)
+    for chunk in chunks(sorted(set(buckets))):
+        rows = conn.execute(query.where(entry.match_bucket.in_(chunk)).order_by(entry.id))
+        for bucket, entry_id, words, state_at in rows:
+            found.setdefault(bucket, []).append((entry_id, words or "", state_at))
+    return found
+
+
+def load_candidates(
+    conn: Connection, items: Sequence[Item], rules: MatchRules
+) -> dict[str, LedgerEntry]:
+    """The stored entries these items could restate or update, by key, in stored order: those
+    with an item's exact key, and for the other items the candidates of their buckets
+    (`ledger.candidate_ids`). `diff_items` decides the same with these as with whole groups,
+    while a batch reads a bounded share of a group that grows with the corpus."""
+    whole = [item for item in items if match_threshold(item, rules) <= 0]
+    known = load_groups(conn, (item_group(item) for item in whole)) if whole else {}
+    keyed = [(item, item_key(item)) for item in items if match_threshold(item, rules) > 0]
+    exact = _load_entries(conn, ledger_entries.c.key_hash, {key_hash(key) for _, key in keyed})
+    exact_keys = {entry.key for entry in exact}
+    fuzzy = [item for item, key in keyed if key not in exact_keys]
+    buckets = _bucket_rows(conn, {item_bucket(item) for item in fuzzy})
+    wanted = candidate_ids(fuzzy, buckets, rules) - {entry.id for entry in exact}
+    entries = [*known.values(), *exact, *_load_entries(conn, ledger_entries.c.id, wanted)]
+    return {entry.key: entry for entry in sorted(entries, key=lambda entry: entry.id or 0)}
 
 
 def _amount_columns(amount: Amount | None) -> dict[str, Any]:
@@ -135,6 +175,8 @@ def _entry_row(change: LedgerChange, article_pk: int, now: datetime) -> dict[str
         "group_hash": group_hash(entry_group(entry)),
         "state_evidence": entry.state_evidence,
         "state_url": entry.state_url,
+        "match_bucket": entry_bucket(entry),
+        "match_object": object_of(entry),
     }
 
 
@@ -232,22 +274,67 @@ def apply_changes(
     ]
     if new_rows:
         conn.execute(dialect_insert(conn, ledger_entries).on_conflict_do_nothing(), new_rows)
+    # Stored entries carry their id; new ones (or one another writer inserted first) are read.
+    found = {c.key: c.current.id for c in changes}
+    new_keys = (key_hash(key) for key, pk in found.items() if pk is None)
     by_hash = fetch_pairs(
         conn,
         select(ledger_entries.c.key_hash, ledger_entries.c.id),
         ledger_entries.c.key_hash,
-        (key_hash(c.key) for c in changes),
+        new_keys,
     )
-    entry_pks = {c.key: by_hash[key_hash(c.key)] for c in changes}
+    entry_pks = {key: pk or by_hash[key_hash(key)] for key, pk in found.items()}
     _update_current_state(conn, changes, entry_pks, now)
     mention_rows = [
         _mention_row(c, entry_pks[c.key], article_pks[c.content_hash], now) for c in changes
     ]
-    if mention_rows:
-        # One article states an entry once, whatever it repeats.
-        conn.execute(dialect_insert(conn, mentions).on_conflict_do_nothing(), mention_rows)
-    count_mentions(conn, entry_pks.values())
+    _record_mentions(conn, mention_rows)
     return entry_pks
+
+
+def _record_mentions(conn: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Insert the mentions and add to each entry's `mentions` the stories newly stating it:
+    `count_mentions`' count kept up to date, since recounting reads every mention of every
+    entry touched, more each batch. Only the mentions of the batch's stories are read: a story
+    counts for an entry unless an earlier mention of it (not inserted now) came from it. A row
+    already there (one article states an entry once) is not inserted and counts nothing."""
+    if not rows:
+        return
+    statement = (
+        dialect_insert(conn, mentions)
+        .on_conflict_do_nothing()
+        .returning(mentions.c.entry_pk, mentions.c.article_pk)
+    )
+    inserted: set[tuple[int, int]] = set()
+    for chunk in chunks(rows):
+        inserted.update(
+            (entry_pk, article_pk) for entry_pk, article_pk in conn.execute(statement, chunk)
+        )
+    if not inserted:
+        return
+    story = func.coalesce(articles.c.story_pk, articles.c.id)
+    story_of = fetch_pairs(
+        conn, select(articles.c.id, story), articles.c.id, (pk for _, pk in inserted)
+    )
+    stories = set(story_of.values())
+    for column in (articles.c.id, articles.c.story_pk):
+        story_of.update(fetch_pairs(conn, select(articles.c.id, story), column, stories))
+    added: dict[int, set[int]] = {}
+    for entry_pk, article_pk in inserted:
+        added.setdefault(entry_pk, set()).add(story_of[article_pk])
+    query = select(mentions.c.entry_pk, mentions.c.article_pk)
+    for chunk in chunks(sorted(story_of)):
+        for entry_pk, article_pk in conn.execute(query.where(mentions.c.article_pk.in_(chunk))):
+            if entry_pk in added and (entry_pk, article_pk) not in inserted:
+                added[entry_pk].discard(story_of[article_pk])
+    counts = [{"b_id": pk, "b_added": len(new)} for pk, new in sorted(added.items()) if new]
+    if counts:
+        conn.execute(
+            update(ledger_entries)
+            .where(ledger_entries.c.id == bindparam("b_id"))
+            .values(mentions=ledger_entries.c.mentions + bindparam("b_added")),
+            counts,
+        )
 
 
 def enqueue_alerts(
@@ -292,10 +379,10 @@ def record_items(
     mutes: MuteList,
     enqueue: bool,
 ) -> tuple[list[LedgerChange], int]:
-    """Diff the articles' items against the entries of their match groups, apply the changes,
-    and queue their alerts unless `enqueue` is off. Call it holding the ledger lock."""
+    """Diff the articles' items against the entries they could match, apply the changes, and
+    queue their alerts unless `enqueue` is off. Call it holding the ledger lock."""
     mentioned = [(e, item) for e in recorded for item in e.items]
-    known = load_groups(conn, (item_group(item) for _, item in mentioned))
+    known = load_candidates(conn, [item for _, item in mentioned], matching)
     changes = diff_items(mentioned, known, seen_at=now, rules=matching)
     entry_pks = apply_changes(conn, changes, article_pks, now)
     enqueued = enqueue_alerts(conn, changes, entry_pks, now, mutes) if enqueue else 0

@@ -164,6 +164,12 @@ ledger_entries = Table(
     # them beside the new mention's.
     Column("state_evidence", Text),
     Column("state_url", Text),
+    # sha256 of the match group and, for commitments, the object's numbers (`ledger.item_bucket`):
+    # every entry a mention could match is in its bucket, read by this index, and of those only
+    # the candidates (`ledger.candidate_ids`, from `match_object`) are loaded. Both are derived
+    # from `matching.object_text`: a change to it needs a migration that recomputes them.
+    Column("match_bucket", String(64), index=True),
+    Column("match_object", Text),
 )
 
 mentions = Table(
