@@ -76,7 +76,7 @@ def backfill_flow(
         plan,
         settings,
         run_id=current_run_id(),
-        stages=look_ahead_stages(read, settings),
+        stages=look_ahead_stages(),
         fetcher_factory=polite_fetcher,
     )
     publish_report(report, events=alerts == "each")

@@ -27,7 +27,6 @@ from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 from flows.tasks import INGEST_TASKS, process_pages
 from pohang_watch import pipeline
 from pohang_watch.config import Settings
-from pohang_watch.sources.saved_pages import list_saved_pages
 
 ENV_DASK_ADDRESS = "POHANG_WATCH_DASK_ADDRESS"
 ENV_DASK_WORKERS = "POHANG_WATCH_DASK_WORKERS"
@@ -48,40 +47,23 @@ def backfill_task_runner() -> TaskRunner[Any]:
     return DaskTaskRunner(cluster_kwargs={"n_workers": workers, "threads_per_worker": 1})
 
 
-class LookAhead:
-    """The `process` stage, submitted to the task runner a few batches ahead of the run.
+def look_ahead(depth: int = LOOK_AHEAD) -> pipeline.BatchProcessor:
+    """The `process` stage with up to `depth` batches submitted to the task runner ahead of
+    the one the run records, results in order: workers stay busy while this process writes,
+    and memory holds a few batches, never the whole backfill."""
 
-    The run asks for batches in order; each request takes the oldest submitted batch's result
-    and submits the next one. A batch asked for out of order is processed right here, so the
-    result never depends on the guess.
-    """
+    def run(chunks: Iterable[list[str]], settings: Settings) -> Iterator[pipeline.ProcessedBatch]:
+        in_flight: deque[PrefectFuture[pipeline.ProcessedBatch]] = deque()
+        for chunk in chunks:
+            in_flight.append(process_pages.submit(chunk, settings))
+            if len(in_flight) >= max(1, depth):
+                yield in_flight.popleft().result()
+        while in_flight:
+            yield in_flight.popleft().result()
 
-    def __init__(self, chunks: Iterable[list[str]], settings: Settings, depth: int) -> None:
-        self._chunks: Iterator[list[str]] = iter(chunks)
-        self._settings = settings
-        self._depth = max(1, depth)
-        self._queue: deque[tuple[tuple[str, ...], PrefectFuture[pipeline.ProcessedBatch]]] = deque()
-        self._fill()
-
-    def _fill(self) -> None:
-        while len(self._queue) < self._depth:
-            chunk = next(self._chunks, None)
-            if chunk is None:
-                return
-            self._queue.append((tuple(chunk), process_pages.submit(chunk, self._settings)))
-
-    def __call__(self, chunk: list[str], settings: Settings) -> pipeline.ProcessedBatch:
-        if self._queue and self._queue[0][0] == tuple(chunk) and settings == self._settings:
-            _, future = self._queue.popleft()
-            self._fill()
-            return future.result()
-        return process_pages(chunk, settings)
+    return run
 
 
-def look_ahead_stages(
-    paths: Iterable[str], settings: Settings, depth: int = LOOK_AHEAD
-) -> pipeline.IngestStages:
+def look_ahead_stages(depth: int = LOOK_AHEAD) -> pipeline.IngestStages:
     """The ingest tasks, with saved pages parsed ahead on the flow's task runner."""
-    sources, _ = list_saved_pages(tuple(paths))
-    chunks = pipeline.chunked(sources, settings.pipeline.batch_size)
-    return replace(INGEST_TASKS, process=LookAhead(chunks, settings, depth))
+    return replace(INGEST_TASKS, process=look_ahead(depth))

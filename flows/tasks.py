@@ -87,7 +87,7 @@ def reparse_pages(
 
 
 INGEST_TASKS = pipeline.IngestStages(
-    process=process_pages,
+    process=pipeline.process_in_order(process_pages),
     record=record_articles,
     deliver=send_pending_alerts,
     discover=discover_articles,

@@ -10,6 +10,7 @@ from http_recorder import Recorder
 
 from pohang_watch.config import ENV_APPRISE_URLS, Settings, load_settings
 from pohang_watch.pipeline import run_ingest
+from pohang_watch.pipeline.unchanged import SKIPPED_UNCHANGED
 from pohang_watch.store import Store
 
 BATTERY_SEED = "000_8bb15090ff6ef8e0.txt"
@@ -54,7 +55,7 @@ def test_alerts_only_for_what_is_new(
     assert third.stored == 0
     assert third.alerts_enqueued == 0
     assert len(webhook.requests) == after_second, "a re-run must send nothing"
-    assert third.duplicates == {"same_body": 2}
+    assert third.skipped == {SKIPPED_UNCHANGED: 2}, "the same bytes are not parsed again"
     assert [(e.source, e.stage) for e in third.errors] == [(f"{both}/broken.html", "parse")]
 
     with Store.open(alerting_settings.database.url) as store:

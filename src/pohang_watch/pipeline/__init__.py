@@ -3,6 +3,7 @@
 stages.py   batch stages shared by every run (analyse, record, deliver, summarise)
 live.py     the live site: discover links, fetch and archive pages
 runs.py     ingest and backfill runs over saved pages and the live site
+unchanged.py  saved pages an earlier run judged, skipped before parsing
 digest.py   the digest of a period, for `digest` targets
 reparse.py  rebuild articles and the ledger from the raw archive and the stored articles
 
@@ -24,6 +25,7 @@ from pohang_watch.pipeline.runs import (
     run_ingest,
 )
 from pohang_watch.pipeline.stages import (
+    BatchProcessor,
     ProcessedBatch,
     analyse_article,
     analyse_document,
@@ -31,6 +33,7 @@ from pohang_watch.pipeline.stages import (
     deliver_alerts,
     open_store,
     page_error,
+    process_in_order,
     process_sources,
     record_batch,
     record_rules,
@@ -39,6 +42,7 @@ from pohang_watch.pipeline.stages import (
 
 __all__ = [
     "AlertMode",
+    "BatchProcessor",
     "DateWindow",
     "DigestPeriod",
     "Discovered",
@@ -59,6 +63,7 @@ __all__ = [
     "page_error",
     "plan_sources",
     "preview",
+    "process_in_order",
     "process_sources",
     "record_batch",
     "record_rules",

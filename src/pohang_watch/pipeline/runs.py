@@ -27,13 +27,15 @@ from pohang_watch.pipeline.live import (
     listings_from_urls,
 )
 from pohang_watch.pipeline.stages import (
+    BatchProcessor,
     ProcessedBatch,
     deliver_alerts,
     open_store,
-    process_sources,
+    process_batches,
     record_batch,
     send_run_summary,
 )
+from pohang_watch.pipeline.unchanged import UnchangedPages
 from pohang_watch.report import DiscoveryCounts, RunReport, RunTally, counts_line, ledger_counts
 from pohang_watch.sources.discovery import ArticleLink
 from pohang_watch.sources.fetch import Fetcher
@@ -90,7 +92,7 @@ class RunPlan:
 class IngestStages:
     """The stage functions a run calls; flows/ passes Prefect tasks of the same shape."""
 
-    process: Callable[[list[str], Settings], ProcessedBatch] = process_sources
+    process: BatchProcessor = process_batches
     record: Callable[[Store, ProcessedBatch, str, bool], RecordOutcome] = record_batch
     deliver: Callable[[Store, Settings], DeliveryReport] = deliver_alerts
     discover: Callable[
@@ -189,9 +191,12 @@ def _read_saved_pages(
     sources, listing_errors = list_saved_pages(plan.paths)
     tally.pages_seen += len(sources) + len(listing_errors)
     tally.errors += listing_errors
-    for chunk in chunked(sources, settings.pipeline.batch_size):
-        batch = keep_in_window(stages.process(chunk, settings), plan.window, tally)
+    pages = UnchangedPages(store, settings)
+    chunks = chunked(pages.unread(sources, tally.skipped), settings.pipeline.batch_size)
+    for processed in stages.process(chunks, settings):
+        batch = keep_in_window(processed, plan.window, tally)
         tally.add(batch, stages.record(store, batch, run_id, plan.alerts == "each"))
+        pages.remember(processed, batch)
 
 
 def _read_live_site(

@@ -7,7 +7,7 @@ on. flows/ wraps these same functions as Prefect tasks, one task per batch.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TypeVar
@@ -137,6 +137,24 @@ def analyse_each(
 def process_sources(sources: Sequence[str], settings: Settings) -> ProcessedBatch:
     """Analyse a batch of saved pages."""
     return analyse_each(sources, str, lambda source: analyse_source(source, settings))
+
+
+BatchProcessor = Callable[[Iterable[list[str]], Settings], Iterator[ProcessedBatch]]
+
+
+def process_in_order(process: Callable[[list[str], Settings], ProcessedBatch]) -> BatchProcessor:
+    """Batches of saved pages analysed one after another, as they are asked for. flows/ puts a
+    Prefect task in `process`, or submits batches ahead to a task runner (flows/scale.py)."""
+
+    def run(chunks: Iterable[list[str]], settings: Settings) -> Iterator[ProcessedBatch]:
+        return (process(chunk, settings) for chunk in chunks)
+
+    return run
+
+
+def process_batches(chunks: Iterable[list[str]], settings: Settings) -> Iterator[ProcessedBatch]:
+    """The plain `process` stage of a run: each batch analysed here, when it is asked for."""
+    return (process_sources(chunk, settings) for chunk in chunks)
 
 
 def record_batch(

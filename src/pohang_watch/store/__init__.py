@@ -12,13 +12,17 @@ outbox_rows.py pending alerts per target, and the alerts of a period (digests)
 delivery_rows.py targets, claims and delivery rows
 health_rows.py target health: consecutive failures, what ops was told, the last send
 migration_3.py near-duplicates, match groups, UPDATED evidence, target health
+judged_rows.py saved pages judged by earlier runs (skipped when unchanged)
+migration_4.py ledger match buckets; migration_5.py judged saved pages
 repository.py  `Store`, the one door used by the rest of the pipeline
+validator_cache.py listing validators behind discovery's ValidatorCache
 """
 
 from pohang_watch.store.archive import ArchivedPage, StoredArticle
 from pohang_watch.store.delivery_rows import Claim
 from pohang_watch.store.health_rows import TargetHealth
-from pohang_watch.store.repository import RecordOutcome, RecordRules, Store, StoredValidatorCache
+from pohang_watch.store.repository import RecordOutcome, RecordRules, Store
+from pohang_watch.store.validator_cache import StoredValidatorCache
 
 __all__ = [
     "ArchivedPage",

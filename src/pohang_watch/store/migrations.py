@@ -37,6 +37,7 @@ from pohang_watch.errors import StoreError
 from pohang_watch.store.engine import MIGRATION_LOCK, serialise
 from pohang_watch.store.migration_3 import near_duplicates_and_health
 from pohang_watch.store.migration_4 import match_buckets
+from pohang_watch.store.migration_5 import judged_pages
 from pohang_watch.store.schema import schema_migrations
 
 
@@ -214,6 +215,7 @@ MIGRATIONS: tuple[Migration, ...] = (
         3, "near-duplicates, fuzzy matching groups, target health", near_duplicates_and_health
     ),
     Migration(4, "ledger match buckets", match_buckets),
+    Migration(5, "saved pages judged", judged_pages),
 )
 
 

@@ -57,6 +57,7 @@ from pohang_watch.store.engine import (
     writer,
 )
 from pohang_watch.store.health_rows import TargetHealth, mark_reported, note_send, read_health
+from pohang_watch.store.judged_rows import add_fingerprints, known_fingerprints
 from pohang_watch.store.ledger_rows import count_mentions, entry_from_row, record_items
 from pohang_watch.store.migrations import migrate
 from pohang_watch.store.outbox_rows import between, pending
@@ -286,6 +287,16 @@ class Store:
         with self._read("cannot look up article ids") as conn:
             return known_ids(conn, ids)
 
+    def judged_pages(self, fingerprints: Iterable[str]) -> set[str]:
+        """Which of these saved-page fingerprints an earlier run judged (pipeline/unchanged)."""
+        with self._read("cannot look up saved pages read before") as conn:
+            return known_fingerprints(conn, fingerprints)
+
+    def remember_judged_pages(self, rows: Sequence[tuple[str, str]]) -> None:
+        """Record saved pages as judged: (fingerprint, source) pairs."""
+        with self._write("cannot record saved pages read") as conn:
+            add_fingerprints(conn, rows, datetime.now(UTC))
+
     def listing_validators(self, url: str) -> Validators | None:
         with self._read("cannot read listing validators") as conn:
             return get_validators(conn, url)
@@ -376,16 +387,3 @@ class Store:
         with self._write("cannot record a delivery") as conn:
             record_attempt(conn, alert_ids, target_id, now, outcome)
             note_send(conn, target_id, now, error[:_MAX_ERROR_CHARS])
-
-
-class StoredValidatorCache:
-    """Listing validators kept in the database: `sources.discovery.ValidatorCache`."""
-
-    def __init__(self, store: Store) -> None:
-        self._store = store
-
-    def get(self, url: str) -> Validators | None:
-        return self._store.listing_validators(url)
-
-    def put(self, url: str, validators: Validators) -> None:
-        self._store.save_listing_validators(url, validators)

@@ -278,3 +278,14 @@ listing_validators = Table(
     Column("last_modified", Text),
     Column("updated_at", UtcDateTime, nullable=False),
 )
+
+# Saved pages an earlier run judged (stored, duplicate or not about Pohang), by a fingerprint of
+# their bytes and of the rules that judged them (pipeline/unchanged.py): an unchanged page in a
+# watched folder is skipped before it is parsed.
+judged_pages = Table(
+    "judged_pages",
+    metadata,
+    Column("fingerprint", String(64), primary_key=True),
+    Column("source", Text, nullable=False),
+    Column("judged_at", UtcDateTime, nullable=False),
+)
