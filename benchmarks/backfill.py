@@ -128,7 +128,7 @@ def prefect_backfill(
     from prefect import flow
 
     from flows.backfill import DateRange, backfill_flow
-    from flows.scale import ENV_DASK_WORKERS
+    from flows.scale import ENV_DASK_WORKERS, backfill_task_runner
 
     @flow(name="pohang-bench-empty")
     def empty() -> None:
@@ -140,9 +140,11 @@ def prefect_backfill(
         os.environ[ENV_DB_URL] = f"sqlite:///{Path(folder) / 'flow.db'}"
         os.environ[ENV_DASK_WORKERS] = str(processes)
         try:
+            # the flow's runner was chosen when flows.backfill was imported: choose it again
+            flow_on_dask = backfill_flow.with_options(task_runner=backfill_task_runner())
 
             def run() -> Any:
-                return backfill_flow(
+                return flow_on_dask(
                     dates=DateRange(start=EVERYTHING[0], end=EVERYTHING[1]),
                     alerts="none",
                     paths=[str(corpus)],
