@@ -18,7 +18,7 @@ import logging
 import os
 import tempfile
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
@@ -29,8 +29,9 @@ from typing import Any
 import psutil
 
 from benchmarks.timing import Figure, batch
+from pohang_watch.batching import submitted_ahead
 from pohang_watch.config import ENV_DB_URL, Settings, load_settings
-from pohang_watch.pipeline import ProcessedBatch, chunked, process_sources, record_batch
+from pohang_watch.pipeline import chunked, process_sources, record_batch
 from pohang_watch.sources.saved_pages import list_saved_pages
 from pohang_watch.store import Store
 
@@ -98,27 +99,16 @@ def core_backfill(sources: list[str], settings: Settings, processes: int) -> tup
         chunks = chunked(sources, settings.pipeline.batch_size)
 
         def run() -> int:
-            done = _bounded_map(pool, chunks, settings, ahead=2 * processes)
+            # at most 2·N batches in flight: Executor.map would queue the whole corpus at once
+            done = submitted_ahead(
+                lambda chunk: pool.submit(process_sources, chunk, settings), chunks, 2 * processes
+            )
             return sum(record_batch(store, processed, "bench").stored for processed in done)
 
         figure, stored = batch(
             f"core pipeline, {processes} processes", "backfill", len(sources), run
         )
     return _noted(figure, f"{stored} stored", sampler.peak), sampler.peak
-
-
-def _bounded_map(
-    pool: ProcessPoolExecutor, chunks: Iterable[list[str]], settings: Settings, ahead: int
-) -> Iterator[ProcessedBatch]:
-    """Results in order with at most `ahead` batches in flight: the whole corpus is never
-    queued (Executor.map would submit every batch at once)."""
-    pending = []
-    for chunk in chunks:
-        pending.append(pool.submit(process_sources, chunk, settings))
-        if len(pending) >= ahead:
-            yield pending.pop(0).result()
-    for future in pending:
-        yield future.result()
 
 
 def prefect_backfill(

@@ -25,13 +25,14 @@ import httpx
 
 from benchmarks.timing import Figure, batch
 from pohang_watch.config import FetchSettings, Settings
+from pohang_watch.parse.article_ids import article_id_from_url
 from pohang_watch.pipeline import RunPlan, execute, plan_sources
 from pohang_watch.report import RunReport
 from pohang_watch.sources.fetch import Fetcher
 
 LINKS_PER_LISTING_PAGE = 20
 LISTING_PATH = "/en/list"
-_CANONICAL = re.compile(rb'<link rel="canonical" href="[^"]*?/(\d{19})"')
+_CANONICAL = re.compile(rb'<link rel="canonical" href="([^"]+)"')
 
 
 @dataclass
@@ -139,8 +140,9 @@ def pages_by_id(files: Sequence[Path], limit: int) -> dict[str, bytes]:
     for path in files:
         content = path.read_bytes()
         match = _CANONICAL.search(content)
-        if match and match.group(1).decode() not in found:
-            found[match.group(1).decode()] = content
+        ident = article_id_from_url(match.group(1).decode()) if match else None
+        if ident and ident not in found:
+            found[ident] = content
         if len(found) == limit:
             break
     return dict(sorted(found.items(), reverse=True))

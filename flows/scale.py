@@ -16,16 +16,15 @@ Prefect's thread pool, as before.
 from __future__ import annotations
 
 import os
-from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from typing import Any
 
-from prefect.futures import PrefectFuture
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
 from flows.tasks import INGEST_TASKS, process_pages
 from pohang_watch import pipeline
+from pohang_watch.batching import submitted_ahead
 from pohang_watch.config import Settings
 
 ENV_DASK_ADDRESS = "POHANG_WATCH_DASK_ADDRESS"
@@ -53,13 +52,7 @@ def look_ahead(depth: int = LOOK_AHEAD) -> pipeline.BatchProcessor:
     and memory holds a few batches, never the whole backfill."""
 
     def run(chunks: Iterable[list[str]], settings: Settings) -> Iterator[pipeline.ProcessedBatch]:
-        in_flight: deque[PrefectFuture[pipeline.ProcessedBatch]] = deque()
-        for chunk in chunks:
-            in_flight.append(process_pages.submit(chunk, settings))
-            if len(in_flight) >= max(1, depth):
-                yield in_flight.popleft().result()
-        while in_flight:
-            yield in_flight.popleft().result()
+        return submitted_ahead(lambda chunk: process_pages.submit(chunk, settings), chunks, depth)
 
     return run
 

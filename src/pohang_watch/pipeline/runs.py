@@ -171,10 +171,10 @@ def summarise_if_asked(
 ) -> RunReport:
     """In summary mode, one message for the run's NEW and UPDATED items (none if nothing
     changed); the report says where it went."""
-    changed = list(report.changes)
-    if plan.alerts != "summary" or not plan.send_alerts or not changed:
+    if plan.alerts != "summary" or not plan.send_alerts or not report.changes:
         return report
     window = f" {plan.window.describe()}" if plan.window else ""
+    changed = list(report.changes)
     title = f"{plan.flow}{window}: {len(changed)} new or updated commitments and partnerships"
     counts = [counts_line(report), ledger_counts(report)]
     return replace(report, summary=stages.summarise(settings, title, counts, changed))
