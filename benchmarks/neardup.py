@@ -14,9 +14,10 @@ times it against every size back to back.
 Bodies: ~400 words in 6–12 paragraphs drawn from a Zipf law over a 20,000-word vocabulary, so
 unrelated documents share few shingles, as unrelated news does. (The page corpus's templates
 make any two Pohang stories 20–40 % alike, so there candidates per document grow with the
-store.) Index bytes come from SQLite's `dbstat` (article_bands and its two indexes), and from
-the page-count growth of the band inserts where `dbstat` is missing. Nothing is held in memory
-between checks; the peak of Python allocations during one check is reported.
+store; their stored signatures drop them before their text is read.) Index bytes come from
+SQLite's `dbstat` (article_bands, its two indexes and article_signatures), and from the
+page-count growth of the band and signature inserts where `dbstat` is missing. Nothing is held
+in memory between checks; the peak of Python allocations during one check is reported.
 """
 
 from __future__ import annotations
@@ -46,11 +47,19 @@ from sqlalchemy.exc import OperationalError
 from benchmarks.timing import Figure
 from pohang_watch.dedup import content_hash
 from pohang_watch.models import Article, ExtractedArticle, Relevance
-from pohang_watch.neardup import NearDuplicateRules, band_hashes, shingles
+from pohang_watch.neardup import (
+    MIN_SHINGLES,
+    NearDuplicateRules,
+    band_hashes,
+    shingles,
+    signature,
+    signature_bands,
+    signature_bytes,
+)
 from pohang_watch.store import Store
 from pohang_watch.store.corpus import chunks
 from pohang_watch.store.engine import create_store_engine, writer
-from pohang_watch.store.schema import article_bands, articles
+from pohang_watch.store.schema import article_bands, article_signatures, articles
 from pohang_watch.store.story_rows import link_stories
 
 DEFAULT_SIZES = (10_000, 100_000)
@@ -78,7 +87,7 @@ class SizeFigures:
     best_ms_per_doc: float  # the fastest round: the least disturbed on a shared machine
     rounds_ms_per_doc: tuple[float, ...]
     candidates_per_doc: float  # stored articles sharing a band with a new document, mean
-    index_bytes_per_doc: float | None  # article_bands + its indexes by dbstat, per stored doc
+    index_bytes_per_doc: float | None  # bands, their indexes, signatures by dbstat, per doc
     pages_bytes_per_doc: float  # page-count growth of the band inserts, per stored doc
     planted: int  # near-duplicates of stored documents in the batch
     found: int  # of those, linked to the document they repeat
@@ -213,17 +222,24 @@ def _grow(engine: Engine, bodies: Bodies, start: int, end: int) -> int:
     for first in range(start, end, _BUILD_CHUNK):
         article_rows: list[dict[str, Any]] = []
         band_rows: list[dict[str, int]] = []
+        signature_rows: list[dict[str, Any]] = []
         for index in range(first, min(end, first + _BUILD_CHUNK)):
             paragraphs = bodies.body(index)
             article_rows.append(_article_row(index + 1, paragraphs, now))
+            body = shingles(paragraphs)
+            if len(body) < MIN_SHINGLES:
+                continue
+            minima = signature(body)
             band_rows.extend(
                 {"article_pk": index + 1, "band": band, "band_hash": value}
-                for band, value in band_hashes(shingles(paragraphs))
+                for band, value in signature_bands(minima)
             )
+            signature_rows.append({"article_pk": index + 1, "minhash": signature_bytes(minima)})
         with engine.begin() as conn:
             conn.execute(insert(articles), article_rows)
             before = _pragma(conn, "page_count")
             conn.execute(insert(article_bands), band_rows)
+            conn.execute(insert(article_signatures), signature_rows)
             band_pages += _pragma(conn, "page_count") - before
     return band_pages
 
@@ -233,8 +249,12 @@ def _pragma(conn: Connection, name: str) -> int:
 
 
 def _index_bytes(conn: Connection) -> int | None:
-    """Bytes of article_bands and its indexes by SQLite's dbstat (None without it)."""
-    query = "SELECT name FROM sqlite_master WHERE tbl_name = 'article_bands'"
+    """Bytes of article_bands, article_signatures and their indexes by SQLite's dbstat (None
+    without it)."""
+    query = (
+        "SELECT name FROM sqlite_master "
+        "WHERE tbl_name IN ('article_bands', 'article_signatures')"
+    )
     names = [row[0] for row in conn.exec_driver_sql(query)]
     sizes = "SELECT coalesce(sum(pgsize), 0) FROM dbstat WHERE name = ?"
     try:

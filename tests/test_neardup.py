@@ -25,12 +25,17 @@ from pohang_watch.neardup import (
     NUM_PERM,
     ROWS,
     SEED,
+    SIGNATURE_MARGIN,
     band_hashes,
     closest,
     jaccard,
     lsh_shape,
+    may_reach,
     shingles,
     signature,
+    signature_bands,
+    signature_bytes,
+    signature_from_bytes,
     similarity_at_least,
 )
 
@@ -223,3 +228,35 @@ def test_closest_is_the_most_alike_candidate_as_before() -> None:
             candidates.append((rng.randrange(1000), body))
         for threshold in (0.5, 0.8, 0.95, 1.0):
             assert closest(body, candidates, threshold) == old_closest(body, candidates, threshold)
+
+
+# --- dropping weak candidates by signature -----------------------------------------------------
+
+
+def test_signatures_keep_every_pair_at_the_threshold_and_drop_most_weak_ones() -> None:
+    """`may_reach` never drops a pair that is `threshold` alike (over many edited pairs), and
+    drops most pairs far below it: the ones a template-sharing corpus makes candidates."""
+    rng = random.Random(23)
+    sets = [s for s in (shingles(body) for body in generated_bodies(120)) if len(s) >= 40]
+    alike, weak = [], []
+    for _ in range(3000):
+        left = rng.choice(sets)
+        right = _edited(rng, left, sets) if rng.random() < 0.7 else rng.choice(sets)
+        if len(right) >= MIN_SHINGLES and right != left:
+            (alike if jaccard(left, right) >= 0.8 else weak).append((left, right))
+    assert len(alike) > 200
+    assert len(weak) > 1000
+    for left, right in alike:
+        assert may_reach(signature(left), [signature(right)], 0.8) == [True]
+    too_weak = [(a, b) for a, b in weak if jaccard(a, b) < 0.8 - 2 * SIGNATURE_MARGIN]
+    dropped = [may_reach(signature(a), [signature(b)], 0.8) == [False] for a, b in too_weak]
+    assert len(dropped) > 500
+    assert sum(dropped) / len(dropped) > 0.99
+
+
+def test_a_stored_signature_reads_back_the_same() -> None:
+    minima = signature(shingles(STORY))
+    stored = signature_bytes(minima)
+    assert len(stored) == 4 * NUM_PERM
+    assert signature_from_bytes(stored).tolist() == minima.tolist()
+    assert signature_bands(signature_from_bytes(stored)) == band_hashes(shingles(STORY))

@@ -9,7 +9,9 @@ How candidates are found without scanning the corpus: the body's word shingles g
 signature; the signature is cut into LSH bands, and each band's hash is stored in an indexed
 table. Two articles whose shingle sets are at least `threshold` alike (Jaccard) share a band
 with high probability, so candidates come from one indexed IN query on (band, hash), whatever
-the corpus size; each candidate is then confirmed by its exact Jaccard.
+the corpus size. The signature is stored too: a candidate whose signature says it cannot be
+`threshold` alike is dropped unread (`may_reach`), and the rest are confirmed by their exact
+Jaccard.
 
 The signature is datasketch's MinHash (its "affine32" scheme, the default since datasketch 2.0:
 SHA-1 of each shingle, MurmurHash3's finalizer, 128 affine permutations mod 2^32 drawn from
@@ -20,6 +22,7 @@ bands no longer depend on which datasketch is installed; a test checks the two a
 from __future__ import annotations
 
 import hashlib
+import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache, partial
@@ -46,6 +49,11 @@ MIN_SHINGLES = 20  # shorter bodies are never called near-duplicates: too little
 BANDS = 25
 ROWS = 5
 _INTEGRATION_STEPS = 200
+# Each permutation of two signatures agrees with probability equal to their bodies' Jaccard, so
+# (Hoeffding) a pair `threshold` alike agrees in fewer than `threshold - SIGNATURE_MARGIN` of
+# them with probability under MISSED_PAIR: such a candidate is dropped without reading its text.
+MISSED_PAIR = 1e-6
+SIGNATURE_MARGIN = math.sqrt(math.log(1 / MISSED_PAIR) / (2 * NUM_PERM))  # ≈ 0.23
 
 
 def _permutations(
@@ -152,7 +160,12 @@ def band_hashes(body: frozenset[str]) -> list[tuple[int, int]]:
     a body too short to compare."""
     if len(body) < MIN_SHINGLES:
         return []
-    values = signature(body).astype("<u4", copy=False).tobytes()
+    return signature_bands(signature(body))
+
+
+def signature_bands(minima: npt.NDArray[np.uint32]) -> list[tuple[int, int]]:
+    """The LSH bands of a signature, as `band_hashes` gives them."""
+    values = minima.astype("<u4", copy=False).tobytes()
     width = ROWS * 4
     sha1 = _SHA1
     return [
@@ -166,6 +179,27 @@ def band_hashes(body: frozenset[str]) -> list[tuple[int, int]]:
         )
         for band in range(BANDS)
     ]
+
+
+def signature_bytes(minima: npt.NDArray[np.uint32]) -> bytes:
+    """A signature as stored: NUM_PERM little-endian 32-bit words."""
+    return minima.astype("<u4", copy=False).tobytes()
+
+
+def signature_from_bytes(stored: bytes) -> npt.NDArray[np.uint32]:
+    return np.frombuffer(stored, dtype="<u4").astype(np.uint32)
+
+
+def may_reach(
+    minima: npt.NDArray[np.uint32], others: Sequence[npt.NDArray[np.uint32]], threshold: float
+) -> list[bool]:
+    """For each of `others`, whether its body can be `threshold` alike the body of `minima`:
+    false only when their signatures agree in fewer than `threshold - SIGNATURE_MARGIN` of the
+    permutations. Lets a check skip reading the text of candidates that merely share a band."""
+    if not others:
+        return []
+    agreeing = (np.stack(others) == minima).mean(axis=1)
+    return (agreeing >= threshold - SIGNATURE_MARGIN).tolist()  # type: ignore[no-any-return]
 
 
 _PROBE = 64  # shingles tested per step before the bound on the Jaccard is checked again

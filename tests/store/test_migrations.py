@@ -49,6 +49,7 @@ def test_migrations_are_recorded_and_not_rerun(store_url: str) -> None:
         (3, "near-duplicates, fuzzy matching groups, target health"),
         (4, "ledger match buckets"),
         (5, "saved pages judged"),
+        (6, "near-duplicate signatures"),
     ]
     Store.open(store_url).close()
     assert _recorded(store_url) == first
@@ -66,7 +67,7 @@ def test_a_new_migration_applies_once_on_an_existing_database(store_url: str) ->
         assert migrate(conn, later) == [99]
     with engine.begin() as conn:
         assert migrate(conn, later) == []
-        assert applied_versions(conn) == [1, 2, 3, 4, 5, 99]
+        assert applied_versions(conn) == [1, 2, 3, 4, 5, 6, 99]
     assert "watchlist" in inspect(engine).get_table_names()
     engine.dispose()
 

@@ -3,14 +3,18 @@ found by LSH bands through an index, and never repeats an alert."""
 
 from __future__ import annotations
 
+import random
+
 import pytest
 from ledger.builders import commitment, extracted, partnership
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import create_engine, delete, select, text
 
+from benchmarks.texts import near_duplicate, pohang_article
+from pohang_watch.dedup import content_hash
 from pohang_watch.ledger import ChangeType
-from pohang_watch.neardup import NearDuplicateRules, band_hashes, jaccard, shingles
+from pohang_watch.neardup import NearDuplicateRules, band_hashes, closest, jaccard, shingles
 from pohang_watch.store import RecordRules, Store
-from pohang_watch.store.schema import articles
+from pohang_watch.store.schema import article_signatures, articles, schema_migrations
 
 STORY = [
     "Pohang City announced on the 18th that it had signed a memorandum of understanding with "
@@ -131,3 +135,57 @@ def test_of_several_stored_candidates_the_most_alike_is_the_story(store_url: str
     (first_pk, first_story), (second_pk, second_story), (_, story) = sorted(by_id.values())
     assert (first_story, second_story) == (None, None)
     assert story == second_pk != first_pk
+
+
+def test_stories_are_those_a_check_of_every_band_sharing_article_finds(store_url: str) -> None:
+    """Dropping candidates by their signature changes no decision: over templated bodies, which
+    share bands by chance, each article joins the story (or none) that comparing it with every
+    earlier article sharing a band gives."""
+    rng = random.Random(41)
+    bodies: dict[str, tuple[str, ...]] = {}
+    while len(bodies) < 240:
+        text = pohang_article(rng)
+        for body in (text, *(near_duplicate(rng, text) for _ in range(rng.randrange(0, 3)))):
+            bodies.setdefault(content_hash(body.paragraphs), body.paragraphs)
+    ordered = list(bodies.values())
+    sets = [shingles(body) for body in ordered]
+    bands = [set(band_hashes(body)) for body in sets]
+    expected: list[int | None] = []
+    weak_pairs = 0
+    for index, body in enumerate(sets):
+        earlier = [j for j in range(index) if bands[j] & bands[index]]
+        weak_pairs += sum(jaccard(body, sets[j]) < 0.5 for j in earlier)
+        match = closest(body, [(j + 1, sets[j]) for j in earlier], 0.8)
+        expected.append(None if match is None else expected[match - 1] or match)
+    assert weak_pairs > 200, "the corpus must give candidates to drop"
+    assert sum(story is not None for story in expected) > 30
+    with Store.open(store_url) as store:
+        for start in range(0, len(ordered), 40):
+            batch = [
+                _article(start + k + 1, list(body))
+                for k, body in enumerate(ordered[start : start + 40])
+            ]
+            store.record_articles(batch, source_run="r1")
+    engine = create_engine(store_url)
+    with engine.connect() as conn:
+        rows = conn.execute(select(articles.c.id, articles.c.article_id, articles.c.story_pk))
+        number = {row.id: (int(row.article_id[-5:]), row.story_pk) for row in rows}
+    engine.dispose()
+    story_of = dict(number.values())  # article number → story pk
+    stories = [story_of[index + 1] for index in range(len(ordered))]
+    assert [None if pk is None else number[pk][0] for pk in stories] == expected
+
+
+def test_articles_stored_before_signatures_get_them_from_the_migration(store_url: str) -> None:
+    with Store.open(store_url) as store:
+        store.record_articles([_article(1, STORY)], source_run="r1")
+    engine = create_engine(store_url)
+    with engine.begin() as conn:
+        recorded = conn.execute(select(article_signatures.c.minhash)).scalar_one()
+        conn.execute(text("DROP TABLE article_signatures"))
+        conn.execute(delete(schema_migrations).where(schema_migrations.c.version == 6))
+    with Store.open(store_url) as store:
+        with engine.connect() as conn:
+            assert conn.execute(select(article_signatures.c.minhash)).scalar_one() == recorded
+        assert store.record_articles([_article(2, EDITED)], source_run="r2").revisions == 1
+    engine.dispose()

@@ -14,6 +14,7 @@ health_rows.py target health: consecutive failures, what ops was told, the last 
 migration_3.py near-duplicates, match groups, UPDATED evidence, target health
 judged_rows.py saved pages judged by earlier runs (skipped when unchanged)
 migration_4.py ledger match buckets; migration_5.py judged saved pages
+migration_6.py near-duplicate signatures of the articles stored before it
 repository.py  `Store`, the one door used by the rest of the pipeline
 validator_cache.py listing validators behind discovery's ValidatorCache
 """

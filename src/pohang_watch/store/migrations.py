@@ -38,6 +38,7 @@ from pohang_watch.store.engine import MIGRATION_LOCK, serialise
 from pohang_watch.store.migration_3 import near_duplicates_and_health
 from pohang_watch.store.migration_4 import match_buckets
 from pohang_watch.store.migration_5 import judged_pages
+from pohang_watch.store.migration_6 import article_signatures
 from pohang_watch.store.schema import schema_migrations
 
 
@@ -216,6 +217,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     ),
     Migration(4, "ledger match buckets", match_buckets),
     Migration(5, "saved pages judged", judged_pages),
+    Migration(6, "near-duplicate signatures", article_signatures),
 )
 
 

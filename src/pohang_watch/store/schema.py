@@ -6,6 +6,7 @@ migration fails the suite.
 
     articles ─┬─< article_urls          every URL an article was seen under
               ├─< article_bands         MinHash LSH bands: near-duplicate candidates by index
+              ├── article_signatures    MinHash signatures: weak candidates dropped unread
               ├─< mentions >── ledger_entries ─< outbox ─< deliveries >── targets
     raw_pages                           every article page fetched, compressed (reparse)
     listing_validators                  ETag / Last-Modified of listing pages (304s)
@@ -113,6 +114,21 @@ article_bands = Table(
     # Hash first: the lookup is `band_hash IN (…)`, which every backend answers from this
     # index (SQLite scans the table for a row-value IN over (band, band_hash)).
     Index("ix_article_bands_hash", "band_hash", "band"),
+)
+
+# The MinHash signature of an article with bands (`neardup.signature_bytes`): candidates that
+# share a band by chance are dropped by their signature before their text is read.
+article_signatures = Table(
+    "article_signatures",
+    metadata,
+    Column(
+        "article_pk",
+        Integer,
+        ForeignKey("articles.id", ondelete="CASCADE"),
+        primary_key=True,
+        autoincrement=False,
+    ),
+    Column("minhash", LargeBinary, nullable=False),
 )
 
 article_urls = Table(
