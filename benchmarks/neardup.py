@@ -252,8 +252,7 @@ def _index_bytes(conn: Connection) -> int | None:
     """Bytes of article_bands, article_signatures and their indexes by SQLite's dbstat (None
     without it)."""
     query = (
-        "SELECT name FROM sqlite_master "
-        "WHERE tbl_name IN ('article_bands', 'article_signatures')"
+        "SELECT name FROM sqlite_master WHERE tbl_name IN ('article_bands', 'article_signatures')"
     )
     names = [row[0] for row in conn.exec_driver_sql(query)]
     sizes = "SELECT coalesce(sum(pgsize), 0) FROM dbstat WHERE name = ?"

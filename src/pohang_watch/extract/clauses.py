@@ -161,7 +161,17 @@ class ReadSentence:
 
 
 def read_sentence(index: EntityIndex, sentence: Sentence, context: ArticleContext) -> ReadSentence:
-    """Canonicalise a sentence and cut it into clauses."""
+    """Canonicalise a sentence and cut it into clauses. Articles repeat sentences, and a reading
+    depends only on the sentence and on the names "the company" and "the two sides" stand for
+    (`ArticleContext.referent`), so a repeat with those unchanged is read once."""
+    key = (sentence, context.company, context.counterpart)
+    read = context.readings.get(key)
+    if read is None:
+        read = context.readings[key] = _read_sentence(index, sentence, context)
+    return read
+
+
+def _read_sentence(index: EntityIndex, sentence: Sentence, context: ArticleContext) -> ReadSentence:
     text = canonicalise(index, sentence.text)
     default = _speaker_body(index, sentence.speaker) if sentence.quoted else _city(index)
     reader = _Reader(index, context)

@@ -12,10 +12,14 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TypeVar, cast
+from typing import TYPE_CHECKING, TypeVar, cast
 
 from pohang_watch.extract.entities import EntityIndex, named_parties
 from pohang_watch.extract.literals import Hinted, fold
+
+if TYPE_CHECKING:
+    from pohang_watch.extract.clauses import ReadSentence
+    from pohang_watch.extract.sentences import Sentence
 
 # Nouns that end the name of a facility, programme or event the article may refer back to.
 FACILITY_HEADS: tuple[str, ...] = (
@@ -73,6 +77,10 @@ class ArticleContext:
     facilities: dict[str, str] = field(default_factory=dict)
     # Results of pure functions of a text, kept for the article: see `cached`.
     memo: dict[tuple[Callable[[str], object], str], object] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+    # Sentences already read, by all their reading depends on: see `clauses.read_sentence`.
+    readings: dict[tuple[Sentence, str | None, str | None], ReadSentence] = field(
         default_factory=dict, repr=False, compare=False
     )
 

@@ -156,20 +156,28 @@ def _status(
 ) -> tuple[str | None, str, str, tuple[str, bool]]:
     """(status, actor, the words after the verb, (who acts, whether they are proposed as the
     partners)): from a cooperation verb, else from the cue."""
-    folded = fold(text)
-    for status, pattern in _STATUSES:
-        if match := pattern.search(text, folded):
-            before, after = f"{clause.subject} {text[: match.start()]}", text[match.end() :]
-            region = subject_region(before)
-            actor = actor_in_region(index, region, clause.actor, read.context)
-            if _ENDS_WITH_THAT.search(match.group()) or after.lstrip().startswith("that "):
-                complement = after.lstrip().removeprefix("that ")
-                return status, actor, after, (_COMPLEMENT_END.split(complement, 1)[0], True)
-            return status, actor, after, (region, False)
+    if stated := read.context.cached(stated_status, text):
+        status, start, end = stated
+        before, after = f"{clause.subject} {text[:start]}", text[end:]
+        region = subject_region(before)
+        actor = actor_in_region(index, region, clause.actor, read.context)
+        if _ENDS_WITH_THAT.search(text[start:end]) or after.lstrip().startswith("that "):
+            complement = after.lstrip().removeprefix("that ")
+            return status, actor, after, (_COMPLEMENT_END.split(complement, 1)[0], True)
+        return status, actor, after, (region, False)
     if clause.status is None:
         return None, clause.actor, clause.text, ("", False)
     status = "agreed" if _AGREED_CUE.search(clause.cue) else STATUS_FROM_CUE[clause.status]
     return status, clause.actor, clause.text, (clause.subject, False)
+
+
+def stated_status(text: str) -> tuple[str, int, int] | None:
+    """The first of `PARTNERSHIP_STATUSES` the text states, and where its words are."""
+    folded = fold(text)
+    for status, pattern in _STATUSES:
+        if match := pattern.search(text, folded):
+            return status, match.start(), match.end()
+    return None
 
 
 def classify_kind(text: str) -> str | None:
