@@ -1,5 +1,6 @@
 """A large backfill over a corpus folder: the core pipeline on N processes, then (with --prefect)
-the `pohang-backfill` flow on a Dask cluster of N workers, each into a fresh SQLite database.
+the `pohang-backfill` flow on N workers of Prefect's process pool and of a local Dask cluster,
+each into a fresh SQLite database.
 
     python -m benchmarks.generate /data/corpus --pages 100000
     python -m benchmarks.backfill /data/corpus [--processes 2] [--prefect] [--json]
@@ -111,14 +112,19 @@ def core_backfill(sources: list[str], settings: Settings, processes: int) -> tup
     return _noted(figure, f"{stored} stored", sampler.peak), sampler.peak
 
 
+RUNNERS = ("process pool", "Dask")  # the local multi-process runners of flows.scale
+
+
 def prefect_backfill(
-    corpus: Path, pages: int, config: Path | None, processes: int
+    corpus: Path, pages: int, config: Path | None, processes: int, runner: str
 ) -> tuple[Figure, Memory]:
-    """The pohang-backfill flow over the corpus on a local Dask cluster, start-up excluded."""
+    """The pohang-backfill flow over the corpus on `processes` local workers of a runner of
+    `RUNNERS`, start-up excluded."""
     from prefect import flow
 
+    from benchmarks.prefect_run import ApiRetries
     from flows.backfill import DateRange, backfill_flow
-    from flows.scale import ENV_DASK_WORKERS, backfill_task_runner
+    from flows.scale import ENV_DASK_WORKERS, ENV_PROCESS_WORKERS, backfill_task_runner
 
     @flow(name="pohang-bench-empty")
     def empty() -> None:
@@ -126,26 +132,28 @@ def prefect_backfill(
 
     empty()
     sampler = MemorySampler()
+    variable = {"process pool": ENV_PROCESS_WORKERS, "Dask": ENV_DASK_WORKERS}[runner]
     with tempfile.TemporaryDirectory(prefix="pohang-bench-") as folder, sampler.running():
         os.environ[ENV_DB_URL] = f"sqlite:///{Path(folder) / 'flow.db'}"
-        os.environ[ENV_DASK_WORKERS] = str(processes)
+        os.environ[variable] = str(processes)
         try:
             # the flow's runner was chosen when flows.backfill was imported: choose it again
-            flow_on_dask = backfill_flow.with_options(task_runner=backfill_task_runner())
+            flow_on_workers = backfill_flow.with_options(task_runner=backfill_task_runner())
 
             def run() -> Any:
-                return flow_on_dask(
+                return flow_on_workers(
                     dates=DateRange(start=EVERYTHING[0], end=EVERYTHING[1]),
                     alerts="none",
                     paths=[str(corpus)],
                     config=str(config) if config else None,
                 )
 
-            name = f"pohang-backfill flow, Dask {processes} workers"
-            figure, report = batch(name, "backfill", pages, run)
+            name = f"pohang-backfill flow, {runner} {processes}"
+            with ApiRetries.counting() as retries:
+                figure, report = batch(name, "backfill", pages, run)
         finally:
-            del os.environ[ENV_DB_URL], os.environ[ENV_DASK_WORKERS]
-    return _noted(figure, f"{report.stored} stored", sampler.peak), sampler.peak
+            del os.environ[ENV_DB_URL], os.environ[variable]
+    return _noted(figure, f"{report.stored} stored; {retries.note}", sampler.peak), sampler.peak
 
 
 def _noted(figure: Figure, note: str, memory: Memory) -> Figure:
@@ -169,8 +177,9 @@ def main(argv: list[str] | None = None) -> None:
     if problems:
         raise SystemExit(f"{args.corpus}: {problems[0].message}")
     figures = [core_backfill(sources, settings, args.processes)[0]]
-    if args.prefect:
-        figures.append(prefect_backfill(args.corpus, len(sources), args.config, args.processes)[0])
+    for runner in RUNNERS if args.prefect else ():
+        figure = prefect_backfill(args.corpus, len(sources), args.config, args.processes, runner)
+        figures.append(figure[0])
     print(_render(figures, args.json))
 
 
@@ -195,7 +204,9 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.backfill", description=__doc__)
     parser.add_argument("corpus", type=Path, help="a folder of saved pages (benchmarks.generate)")
     parser.add_argument("--processes", type=int, default=os.cpu_count() or 2)
-    parser.add_argument("--prefect", action="store_true", help="also run the pohang-backfill flow")
+    parser.add_argument(
+        "--prefect", action="store_true", help="also run the pohang-backfill flow on each runner"
+    )
     parser.add_argument("--config", type=Path, default=None, help="config file (default lookup)")
     parser.add_argument("--json", action="store_true", help="print JSON")
     return parser.parse_args(argv)

@@ -10,9 +10,12 @@ what a scheduled or backfill run pays each time.
 from __future__ import annotations
 
 import json
+import logging
 import os
+import re
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
@@ -34,6 +37,45 @@ def prepare_prefect_environment() -> None:
     os.environ["PREFECT_HOME"] = tempfile.mkdtemp(prefix="pohang-bench-prefect-")
     for name, value in _PREFECT_ENV.items():
         os.environ.setdefault(name, value)
+
+
+class ApiRetries(logging.Handler):
+    """Counts the Prefect client's retried API calls in this process and the seconds it waited
+    before them: what a busy Prefect server (its SQLite answering 503) adds to a run."""
+
+    _WAIT = re.compile(r"Another attempt will be made in ([0-9.]+)s")
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.count = 0
+        self.seconds = 0.0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        wait = self._WAIT.search(record.getMessage())
+        if wait:
+            self.count += 1
+            self.seconds += float(wait.group(1))
+
+    @property
+    def note(self) -> str:
+        return f"{self.count} API calls retried ({self.seconds:.1f} s waited)"
+
+    @classmethod
+    @contextmanager
+    def counting(cls) -> Iterator[ApiRetries]:
+        """The client logs its retries at DEBUG: hear them here without printing them."""
+        client = logging.getLogger("prefect.client")
+        level, propagate = client.level, client.propagate
+        retries = cls()
+        client.setLevel(logging.DEBUG)
+        client.propagate = False
+        client.addHandler(retries)
+        try:
+            yield retries
+        finally:
+            client.removeHandler(retries)
+            client.setLevel(level)
+            client.propagate = propagate
 
 
 def prefect_figures(corpus: Path, pages: int, config: Path | None) -> list[Figure]:
@@ -79,8 +121,9 @@ def live_no_op_flow(listing_url: str, settings: Settings) -> Figure:
         def run() -> RunReport:
             return ingest_flow(listings=[listing_url], send_alerts=False, config=str(config))
 
-        figure, report = batch("pohang-ingest flow, live, nothing new", "prefect", 1, run)
-    return replace(figure, method="once", note=f"{report.stored} stored")
+        with ApiRetries.counting() as retries:
+            figure, report = batch("pohang-ingest flow, live, nothing new", "prefect", 1, run)
+    return replace(figure, method="once", note=f"{report.stored} stored; {retries.note}")
 
 
 def _ingest(
@@ -90,5 +133,7 @@ def _ingest(
         config_path = str(config) if config else None
         return ingest_flow(paths=[str(corpus)], send_alerts=False, config=config_path)
 
-    figure, report = batch(name, "prefect", pages, run)
-    return replace(figure, note=f"{report.stored} stored, {sum(report.duplicates.values())} dup.")
+    with ApiRetries.counting() as retries:
+        figure, report = batch(name, "prefect", pages, run)
+    duplicates = sum(report.duplicates.values())
+    return replace(figure, note=f"{report.stored} stored, {duplicates} dup.; {retries.note}")

@@ -7,10 +7,11 @@ and in order, so the ledger is the same whichever runner parsed the pages. Fetch
 site also stays in the flow's process: it must take turns with every other run anyway.
 
 The runner comes from the environment of the process that runs the flow (a Prefect worker):
-``POHANG_WATCH_DASK_ADDRESS=tcp://host:8786`` uses a running Dask cluster (workers on other
-machines need the saved pages at the same path and this package installed);
-``POHANG_WATCH_DASK_WORKERS=N`` starts a local cluster of N processes for the run. Neither set:
-Prefect's thread pool, as before.
+``POHANG_WATCH_PROCESS_WORKERS=N`` runs them on N local processes (Prefect's process pool: the
+lightest way to use every core of one machine); ``POHANG_WATCH_DASK_ADDRESS=tcp://host:8786``
+uses a running Dask cluster (workers on other machines need the saved pages at the same path and
+this package installed); ``POHANG_WATCH_DASK_WORKERS=N`` starts a local Dask cluster of N
+processes for the run. None set: Prefect's thread pool, as before.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from typing import Any
 
-from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
+from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
 
 from flows.tasks import INGEST_TASKS, process_pages
 from pohang_watch import pipeline
@@ -29,6 +30,7 @@ from pohang_watch.config import Settings
 
 ENV_DASK_ADDRESS = "POHANG_WATCH_DASK_ADDRESS"
 ENV_DASK_WORKERS = "POHANG_WATCH_DASK_WORKERS"
+ENV_PROCESS_WORKERS = "POHANG_WATCH_PROCESS_WORKERS"
 LOOK_AHEAD = 4  # batches in flight: enough to keep a few workers busy, bounded memory
 
 
@@ -36,7 +38,10 @@ def backfill_task_runner() -> TaskRunner[Any]:
     """The task runner the environment asks for (see the module docstring)."""
     address = os.environ.get(ENV_DASK_ADDRESS, "").strip()
     workers = int(os.environ.get(ENV_DASK_WORKERS, "0") or 0)
+    processes = int(os.environ.get(ENV_PROCESS_WORKERS, "0") or 0)
     if not address and workers <= 0:
+        if processes > 0:
+            return ProcessPoolTaskRunner(max_workers=processes)
         return ThreadPoolTaskRunner()
     # the `dask` extra, needed only when asked for
     from prefect_dask.task_runners import DaskTaskRunner

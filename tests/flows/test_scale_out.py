@@ -1,5 +1,6 @@
-"""A large backfill on a Dask cluster: parse and extract batches run on the cluster's workers,
-the database writes stay in the flow, so the ledger is exactly the default runner's."""
+"""A large backfill on worker processes (Prefect's process pool, a Dask cluster): parse and
+extract batches run on the workers, the database writes stay in the flow, so the ledger is
+exactly the default runner's."""
 
 from __future__ import annotations
 
@@ -24,12 +25,21 @@ def _ledger(url: str) -> list[tuple[Any, ...]]:
 
 
 def test_the_environment_picks_the_task_runner(monkeypatch: pytest.MonkeyPatch) -> None:
-    from prefect.task_runners import ThreadPoolTaskRunner
+    from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
     from prefect_dask.task_runners import DaskTaskRunner
 
-    from flows.scale import ENV_DASK_ADDRESS, ENV_DASK_WORKERS, backfill_task_runner
+    from flows.scale import (
+        ENV_DASK_ADDRESS,
+        ENV_DASK_WORKERS,
+        ENV_PROCESS_WORKERS,
+        backfill_task_runner,
+    )
 
     assert isinstance(backfill_task_runner(), ThreadPoolTaskRunner)
+    monkeypatch.setenv(ENV_PROCESS_WORKERS, "2")
+    pool = backfill_task_runner()
+    assert isinstance(pool, ProcessPoolTaskRunner)
+    assert pool._max_workers == 2
     monkeypatch.setenv(ENV_DASK_WORKERS, "3")
     local = backfill_task_runner()
     assert isinstance(local, DaskTaskRunner)
@@ -43,9 +53,10 @@ def test_the_environment_picks_the_task_runner(monkeypatch: pytest.MonkeyPatch) 
 @pytest.mark.slow
 @pytest.mark.prefect
 @pytest.mark.usefixtures("prefect_harness")
-def test_a_dask_backfill_builds_the_same_ledger(
+def test_a_backfill_on_worker_processes_builds_the_same_ledger(
     tmp_path: Path, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from prefect.task_runners import ProcessPoolTaskRunner
     from prefect_dask.task_runners import DaskTaskRunner
 
     from benchmarks.generate import generate_corpus
@@ -60,6 +71,7 @@ def test_a_dask_backfill_builds_the_same_ledger(
     for name, flow in (
         ("default", backfill_flow),
         ("dask", backfill_flow.with_options(task_runner=dask)),
+        ("processes", backfill_flow.with_options(task_runner=ProcessPoolTaskRunner(2))),
     ):
         url = f"sqlite:///{tmp_path / name}.db"
         monkeypatch.setenv(ENV_DB_URL, url)
@@ -73,6 +85,7 @@ def test_a_dask_backfill_builds_the_same_ledger(
         assert report.pages_seen == PAGES
         assert report.stored > PAGES // 2
         ledgers.append(_ledger(url))
-    default, on_dask = ledgers
+    default, on_dask, on_processes = ledgers
     assert len(default) > 50
     assert on_dask == default
+    assert on_processes == default
