@@ -68,10 +68,14 @@ def send_pending_alerts(store: Store, settings: Settings) -> DeliveryReport:
 
 @task(name="send-summary", cache_policy=NO_CACHE)
 def send_summary_message(
-    settings: Settings, title: str, counts: list[str], changes: list[LedgerChange]
+    settings: Settings,
+    title: str,
+    counts: list[str],
+    changes: list[LedgerChange],
+    left_out: int = 0,
 ) -> DeliveryReport:
     """Send the one message a backfill or reparse sends instead of an alert per item."""
-    return pipeline.send_run_summary(settings, title, counts, changes)
+    return pipeline.send_run_summary(settings, title, counts, changes, left_out)
 
 
 @task(name="reparse-pages", cache_policy=NO_CACHE)

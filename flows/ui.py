@@ -34,7 +34,8 @@ def change_row(change: LedgerChange) -> dict[str, Any]:
 
 
 def publish_changes_table(report: RunReport) -> None:
-    """The run's ledger changes as a table artifact, keyed by flow like the markdown report."""
+    """The run's listed ledger changes (the first `LISTED_CHANGES`) as a table artifact, keyed
+    by flow like the markdown report."""
     create_table_artifact(
         key=f"{report.flow}-changes",
         table=[change_row(change) for change in report.changes],
@@ -70,7 +71,8 @@ def change_event(change: LedgerChange) -> dict[str, Any]:
 
 
 def emit_change_events(report: RunReport) -> int:
-    """One event per NEW or UPDATED change; returns how many were emitted."""
+    """One event per listed NEW or UPDATED change (a run lists its first `LISTED_CHANGES`);
+    returns how many were emitted."""
     for change in report.changes:
         emit_event(**change_event(change))
     return len(report.changes)

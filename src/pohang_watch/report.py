@@ -29,6 +29,11 @@ class DiscoveryCounts:
     articles_fetched: int = 0
 
 
+# NEW and UPDATED changes a report lists in full; past them a run only counts (a backfill of
+# 100,000 pages finds hundreds of thousands, all in the ledger and the outbox anyway).
+LISTED_CHANGES = 1_000
+
+
 @dataclass(frozen=True, slots=True)
 class RunReport:
     pages_seen: int
@@ -36,7 +41,7 @@ class RunReport:
     not_about_pohang: tuple[str, ...]
     duplicates: dict[str, int]
     errors: tuple[PageError, ...]
-    changes: tuple[LedgerChange, ...]  # NEW and UPDATED only: what people are told about
+    changes: tuple[LedgerChange, ...]  # NEW and UPDATED only, the first LISTED_CHANGES
     alerts_enqueued: int
     delivery: DeliveryReport | None
     flow: str = "pohang-ingest"
@@ -47,15 +52,28 @@ class RunReport:
     revisions: int = 0  # new articles that republish or lightly edit a stored story
     restated: int = 0  # mentions that restate a ledger entry unchanged (counted, not kept)
     summary: DeliveryReport | None = None  # the one message a backfill or reparse sends
+    new_left_out: int = 0  # NEW changes past LISTED_CHANGES: counted, not listed
+    updated_left_out: int = 0  # UPDATED changes past LISTED_CHANGES
 
     def changes_of(self, change: ChangeType) -> list[LedgerChange]:
+        """The listed changes of one type."""
         return [c for c in self.changes if c.change is change]
+
+    def count_of(self, change: ChangeType) -> int:
+        """All the run's changes of one type, listed or not."""
+        left_out = {ChangeType.NEW: self.new_left_out, ChangeType.UPDATED: self.updated_left_out}
+        return len(self.changes_of(change)) + left_out.get(change, 0)
+
+    @property
+    def changes_left_out(self) -> int:
+        return self.new_left_out + self.updated_left_out
 
 
 @dataclass(slots=True)
 class RunTally:
     """A run's results folded in batch by batch, so a backfill of 100,000 pages keeps counts,
-    sources and NEW/UPDATED changes, never its articles or its restatements."""
+    sources and the first LISTED_CHANGES NEW/UPDATED changes, never its articles, its
+    restatements or the changes past those."""
 
     pages_seen: int = 0
     stored: int = 0
@@ -64,6 +82,7 @@ class RunTally:
     errors: list[PageError] = field(default_factory=list)
     changes: list[LedgerChange] = field(default_factory=list)
     restated: int = 0
+    left_out: Counter[ChangeType] = field(default_factory=Counter)
     alerts_enqueued: int = 0
     updated: int = 0
     revisions: int = 0
@@ -82,8 +101,10 @@ class RunTally:
         for change in outcome.changes:
             if change.change is ChangeType.RESTATED:
                 self.restated += 1
-            else:
+            elif len(self.changes) < LISTED_CHANGES:
                 self.changes.append(change)
+            else:
+                self.left_out[change.change] += 1
 
     def report(self, *, flow: str, delivery: DeliveryReport | None) -> RunReport:
         return RunReport(
@@ -102,6 +123,8 @@ class RunTally:
             restated=self.restated,
             alerts_enqueued=self.alerts_enqueued,
             delivery=delivery,
+            new_left_out=self.left_out[ChangeType.NEW],
+            updated_left_out=self.left_out[ChangeType.UPDATED],
         )
 
 
@@ -131,7 +154,7 @@ def counts_line(report: RunReport) -> str:
 
 def ledger_counts(report: RunReport) -> str:
     """How many ledger items were new, updated and restated."""
-    new, updated = (len(report.changes_of(kind)) for kind in (ChangeType.NEW, ChangeType.UPDATED))
+    new, updated = (report.count_of(kind) for kind in (ChangeType.NEW, ChangeType.UPDATED))
     restated = report.restated
     return f"ledger: {new} new, {updated} updated, {restated} restated"
 
@@ -139,6 +162,13 @@ def ledger_counts(report: RunReport) -> str:
 def ledger_line(report: RunReport) -> str:
     """The ledger counts and how many alerts were queued."""
     return f"{ledger_counts(report)}; {report.alerts_enqueued} alerts enqueued"
+
+
+def _more_line(report: RunReport) -> str:
+    return (
+        f"… and {report.changes_left_out} more new or updated items, not listed "
+        "(see `pohang-watch ledger`)"
+    )
 
 
 def _delivery_line(delivery: DeliveryReport | None) -> str:
@@ -184,6 +214,8 @@ def render_text(report: RunReport) -> str:
             f"  {change.change.value:<8} {change.item.kind:<11} {describe_item(change.item)}"
         )
         lines += [f"           {what}" for what in change.what_changed]
+    if report.changes_left_out:
+        lines.append(f"  {_more_line(report)}")
     lines.append(_delivery_line(report.delivery))
     if report.delivery:
         lines += [f"  failed {t.name}: {t.error}" for t in report.delivery.targets if t.error]
@@ -224,6 +256,8 @@ def render_markdown(report: RunReport) -> str:
             )
             lines += [f"  - {_md(what)}" for what in change.what_changed]
             lines.append(f"  - > {_md(change.item.evidence)}")
+        if report.changes_left_out:
+            lines.append(f"- {_md(_more_line(report))}")
         lines.append("")
     lines.append(_delivery_line(report.delivery))
     if report.summary:

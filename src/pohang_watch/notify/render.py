@@ -116,9 +116,12 @@ def pack_messages(alerts: Sequence[Alert], max_items: int) -> list[tuple[Message
     return [(render_alerts(group), len(group)) for group in groups]
 
 
-def render_summary(title: str, counts: Sequence[str], changes: Sequence[LedgerChange]) -> Message:
+def render_summary(
+    title: str, counts: Sequence[str], changes: Sequence[LedgerChange], left_out: int = 0
+) -> Message:
     """One message for a run that must not send an alert per item (a backfill, a reparse):
-    the counts, then as many of the NEW and UPDATED items as fit, and how many more there are."""
+    the counts, then as many of the NEW and UPDATED items as fit, and how many more there are
+    (`left_out` of them never listed)."""
     alerted = [c for c in changes if c.change is not ChangeType.RESTATED]
     blocks = [clean(line, 300) for line in counts]
     used = sum(len(block) + 1 for block in blocks)
@@ -130,8 +133,8 @@ def render_summary(title: str, counts: Sequence[str], changes: Sequence[LedgerCh
         blocks.append(block)
         used += len(block) + 2
         shown += 1
-    if shown < len(alerted):
-        blocks.append(f"… and {len(alerted) - shown} more (see `pohang-watch ledger`)")
+    if more := len(alerted) - shown + left_out:
+        blocks.append(f"… and {more} more (see `pohang-watch ledger`)")
     return Message(title=clean(title, MAX_TITLE_CHARS), body="\n\n".join(blocks))
 
 

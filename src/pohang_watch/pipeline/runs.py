@@ -99,7 +99,7 @@ class IngestStages:
         [Fetcher, Store, Sequence[ListingSettings], datetime | None, datetime | None], Discovered
     ] = discover_links
     fetch: Callable[[Fetcher, Store, list[ArticleLink], Settings], ProcessedBatch] = fetch_articles
-    summarise: Callable[[Settings, str, list[str], list[LedgerChange]], DeliveryReport] = (
+    summarise: Callable[[Settings, str, list[str], list[LedgerChange], int], DeliveryReport] = (
         send_run_summary
     )
 
@@ -174,10 +174,11 @@ def summarise_if_asked(
     if plan.alerts != "summary" or not plan.send_alerts or not report.changes:
         return report
     window = f" {plan.window.describe()}" if plan.window else ""
-    changed = list(report.changes)
-    title = f"{plan.flow}{window}: {len(changed)} new or updated commitments and partnerships"
+    changed, left_out = list(report.changes), report.changes_left_out
+    total = len(changed) + left_out
+    title = f"{plan.flow}{window}: {total} new or updated commitments and partnerships"
     counts = [counts_line(report), ledger_counts(report)]
-    return replace(report, summary=stages.summarise(settings, title, counts, changed))
+    return replace(report, summary=stages.summarise(settings, title, counts, changed, left_out))
 
 
 def _read_saved_pages(

@@ -193,8 +193,13 @@ def routing_for(settings: Settings) -> Routing:
 
 
 def send_run_summary(
-    settings: Settings, title: str, counts: Sequence[str], changes: Sequence[LedgerChange]
+    settings: Settings,
+    title: str,
+    counts: Sequence[str],
+    changes: Sequence[LedgerChange],
+    left_out: int = 0,
 ) -> DeliveryReport:
-    """One message describing a run's ledger changes, instead of an alert per item."""
+    """One message describing a run's ledger changes, instead of an alert per item
+    (`left_out`: changes the run counted without listing them)."""
     notifier = Notifier.from_settings(settings.notify)
-    return send_summary(notifier, render_summary(title, counts, changes))
+    return send_summary(notifier, render_summary(title, counts, changes, left_out))
