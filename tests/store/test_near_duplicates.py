@@ -189,3 +189,13 @@ def test_articles_stored_before_signatures_get_them_from_the_migration(store_url
             assert conn.execute(select(article_signatures.c.minhash)).scalar_one() == recorded
         assert store.record_articles([_article(2, EDITED)], source_run="r2").revisions == 1
     engine.dispose()
+
+
+def test_a_reparsed_article_is_found_by_its_new_text(store: Store) -> None:
+    """A reparse that rewrites an article's paragraphs rewrites its bands and signature too, so
+    a later copy of the new text is a revision of it."""
+    store.record_articles([_article(1, STORY)], source_run="r1")
+    store.reparse_articles([_article(1, OTHER)], source_run="reparse")
+    again = [*OTHER, "The authority will publish the plan next month."]
+    assert jaccard(shingles(OTHER), shingles(again)) >= 0.8
+    assert store.record_articles([_article(2, again)], source_run="r2").revisions == 1

@@ -21,6 +21,7 @@ from pohang_watch.dedup import DuplicateReason
 from pohang_watch.models import Article, ExtractedArticle
 from pohang_watch.store.corpus import ArticleIndex, chunks, lookup_articles, remember_urls
 from pohang_watch.store.schema import articles, mentions
+from pohang_watch.store.story_rows import rebanded
 
 
 @dataclass(slots=True)
@@ -137,4 +138,5 @@ def rewrite_articles(conn: Connection, batch: Sequence[ExtractedArticle]) -> Rew
         _update_rows(conn, rows)
         remember_urls(conn, [(e.article, result.pks[e.article.content_hash]) for e in result.about])
         result.stale_entries = _drop_mentions(conn, [row["b_id"] for row in rows])
+        rebanded(conn, [(row["b_id"], row["b_paragraphs"]) for row in rows])
     return result

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, delete, insert, select, update
 
 from pohang_watch.models import ExtractedArticle
 from pohang_watch.neardup import (
@@ -132,6 +132,22 @@ def link_stories(
     stories = _assign_stories(bodies, _read(conn, wanted), holders, signatures, rules)
     for pk, story in stories.items():
         conn.execute(update(articles).where(articles.c.id == pk).values(story_pk=story))
+    _insert_bands(conn, bodies)
+    by_pk = {pks[e.article.content_hash]: e.article.content_hash for e in new}
+    return {by_pk[pk]: story for pk, story in stories.items()}
+
+
+def rebanded(conn: Connection, rewritten: Sequence[tuple[int, Sequence[str]]]) -> None:
+    """Bands and signatures of stored articles whose paragraphs a reparse rewrote, from the new
+    text: a signature of the old text could drop a candidate the new text matches."""
+    pks = [pk for pk, _ in rewritten]
+    for chunk in chunks(sorted(pks)):
+        conn.execute(delete(article_bands).where(article_bands.c.article_pk.in_(chunk)))
+        conn.execute(delete(article_signatures).where(article_signatures.c.article_pk.in_(chunk)))
+    _insert_bands(conn, [_body(pk, paragraphs) for pk, paragraphs in rewritten])
+
+
+def _insert_bands(conn: Connection, bodies: Sequence[_Body]) -> None:
     band_rows: list[dict[str, Any]] = [
         {"article_pk": body.pk, "band": band, "band_hash": value}
         for body in bodies
@@ -146,8 +162,6 @@ def link_stories(
     ]
     if signature_rows:
         conn.execute(insert(article_signatures), signature_rows)
-    by_pk = {pks[e.article.content_hash]: e.article.content_hash for e in new}
-    return {by_pk[pk]: story for pk, story in stories.items()}
 
 
 def _body(pk: int, paragraphs: Sequence[str]) -> _Body:
