@@ -79,7 +79,7 @@ def backfill_flow(
         stages=look_ahead_stages(),
         fetcher_factory=polite_fetcher,
     )
-    publish_report(report, events=alerts == "each")
+    publish_report(report)
     return report
 
 

@@ -34,5 +34,5 @@ def reparse_flow(
         alerts=alerts,
         stages=REPARSE_TASKS,
     )
-    publish_report(report, events=alerts == "each")
+    publish_report(report)
     return report

@@ -100,9 +100,13 @@ def _as_is(value: Any) -> Any:
 def record_unwalked(
     store: Store, batch: pipeline.ProcessedBatch, run_id: str, enqueue: bool
 ) -> RecordOutcome:
-    """`record_articles` with the batch quoted: Prefect would otherwise walk every article and
-    item of it twice per task run looking for futures, a fifth of a backfill's main process."""
-    return record_articles(store, _as_is(batch), run_id, enqueue)
+    """`record_articles` with the batch quoted (Prefect would otherwise walk every article and
+    item of it twice per task run looking for futures, a fifth of a backfill's main process);
+    when its alerts are queued item by item, one Prefect event per change, batch by batch."""
+    outcome = record_articles(store, _as_is(batch), run_id, enqueue)
+    if enqueue:
+        emit_change_events(outcome.changes)
+    return outcome
 
 
 def reparse_unwalked(
@@ -112,8 +116,11 @@ def reparse_unwalked(
     run_id: str,
     enqueue: bool,
 ) -> tuple[pipeline.ProcessedBatch, RecordOutcome]:
-    """`reparse_pages` with its stored pages quoted, as `record_unwalked`."""
-    return reparse_pages(store, _as_is(items), settings, run_id, enqueue)
+    """`reparse_pages` with its stored pages quoted, and its events, as `record_unwalked`."""
+    processed, outcome = reparse_pages(store, _as_is(items), settings, run_id, enqueue)
+    if enqueue:
+        emit_change_events(outcome.changes)
+    return processed, outcome
 
 
 INGEST_TASKS = pipeline.IngestStages(
@@ -132,15 +139,14 @@ def current_run_id() -> str:
     return str(flow_run.get_id() or uuid.uuid4())
 
 
-def publish_report(report: RunReport, *, events: bool = True) -> None:
+def publish_report(report: RunReport) -> None:
     """The run's report as a markdown artifact and its ledger changes as a table, keyed by flow
-    so each flow has its history; with `events`, one Prefect event per change. A backfill in
-    summary mode passes False: history must not set off every Automation built on them."""
+    so each flow has its history. (Change events go out batch by batch as they are recorded,
+    and only when alerts are queued item by item: a backfill in summary mode must not set off
+    every Automation built on them.)"""
     create_markdown_artifact(
         key=f"{report.flow}-report",
         markdown=render_markdown(report),
         description="Pages discovered, fetched and skipped, errors, new and updated items",
     )
     publish_changes_table(report)
-    if events:
-        emit_change_events(report)

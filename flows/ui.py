@@ -8,12 +8,13 @@ article, and the payload the same dict an alert carries (ledger.Alert.to_payload
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from prefect.artifacts import create_table_artifact
 from prefect.events import emit_event
 
-from pohang_watch.ledger import LedgerChange, alert_for
+from pohang_watch.ledger import ChangeType, LedgerChange, alert_for
 from pohang_watch.report import RunReport, describe_item
 
 _NAME_LIMIT = 200  # resource names are labels in the UI's event feed, not the evidence
@@ -35,11 +36,13 @@ def change_row(change: LedgerChange) -> dict[str, Any]:
 
 def publish_changes_table(report: RunReport) -> None:
     """The run's listed ledger changes (the first `LISTED_CHANGES`) as a table artifact, keyed
-    by flow like the markdown report."""
+    by flow like the markdown report; its description says how many more there were."""
+    more = report.changes_left_out
     create_table_artifact(
         key=f"{report.flow}-changes",
         table=[change_row(change) for change in report.changes],
-        description="Commitments and partnerships this run added or updated",
+        description="Commitments and partnerships this run added or updated"
+        + (f" (the first {len(report.changes)}; {more} more in the ledger)" if more else ""),
     )
 
 
@@ -70,9 +73,11 @@ def change_event(change: LedgerChange) -> dict[str, Any]:
     }
 
 
-def emit_change_events(report: RunReport) -> int:
-    """One event per listed NEW or UPDATED change (a run lists its first `LISTED_CHANGES`);
-    returns how many were emitted."""
-    for change in report.changes:
-        emit_event(**change_event(change))
-    return len(report.changes)
+def emit_change_events(changes: Iterable[LedgerChange]) -> int:
+    """One event per NEW or UPDATED change (RESTATED ones say nothing); returns how many."""
+    emitted = 0
+    for change in changes:
+        if change.change is not ChangeType.RESTATED:
+            emit_event(**change_event(change))
+            emitted += 1
+    return emitted

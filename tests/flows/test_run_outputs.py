@@ -83,3 +83,25 @@ def test_a_summary_backfill_emits_no_event_per_item(
     assert report.changes
     assert emitted == []
     assert asyncio.run(_latest_table("pohang-backfill-changes"))
+
+
+def test_a_run_past_its_listed_changes_still_emits_an_event_for_each(
+    samples_dir: Path,
+    settings: Settings,
+    emitted: list[dict[str, Any]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A large run lists only its first changes in the table, but Automations hear of every
+    change: events go out batch by batch as the ledger changes."""
+    from flows.ingest import ingest_flow
+    from pohang_watch import report as report_module
+    from pohang_watch.ledger import ChangeType
+
+    monkeypatch.setattr(report_module, "LISTED_CHANGES", 3)
+    report = ingest_flow(
+        paths=[str(samples_dir)], send_alerts=False, config=str(settings.config_path)
+    )
+    everything = report.count_of(ChangeType.NEW) + report.count_of(ChangeType.UPDATED)
+    assert report.changes_left_out == everything - 3 > 0
+    assert len(asyncio.run(_latest_table("pohang-ingest-changes"))) == 3
+    assert len(emitted) == everything
