@@ -88,7 +88,7 @@ class SizeFigures:
     rounds_ms_per_doc: tuple[float, ...]
     candidates_per_doc: float  # stored articles sharing a band with a new document, mean
     index_bytes_per_doc: float | None  # bands, their indexes, signatures by dbstat, per doc
-    pages_bytes_per_doc: float  # page-count growth of the band inserts, per stored doc
+    pages_bytes_per_doc: float  # page-count growth of band and signature inserts, per doc
     planted: int  # near-duplicates of stored documents in the batch
     found: int  # of those, linked to the document they repeat
     false_links: int  # new documents linked to a story they do not repeat

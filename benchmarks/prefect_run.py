@@ -39,22 +39,25 @@ def prepare_prefect_environment() -> None:
         os.environ.setdefault(name, value)
 
 
-class ApiRetries(logging.Handler):
+class ApiRetries(logging.Filter):
     """Counts the Prefect client's retried API calls in this process and the seconds it waited
-    before them: what a busy Prefect server (its SQLite answering 503) adds to a run."""
+    before them: what a busy Prefect server (its SQLite answering 503) adds to a run. (Workers
+    in other processes have their own clients, not counted here.)"""
 
     _WAIT = re.compile(r"Another attempt will be made in ([0-9.]+)s")
 
-    def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
+    def __init__(self, shown_from: int) -> None:
+        super().__init__()
+        self.shown_from = shown_from  # the client's level before counting: what still shows
         self.count = 0
         self.seconds = 0.0
 
-    def emit(self, record: logging.LogRecord) -> None:
+    def filter(self, record: logging.LogRecord) -> bool:
         wait = self._WAIT.search(record.getMessage())
         if wait:
             self.count += 1
             self.seconds += float(wait.group(1))
+        return record.levelno >= self.shown_from
 
     @property
     def note(self) -> str:
@@ -63,19 +66,17 @@ class ApiRetries(logging.Handler):
     @classmethod
     @contextmanager
     def counting(cls) -> Iterator[ApiRetries]:
-        """The client logs its retries at DEBUG: hear them here without printing them."""
+        """The client logs its retries at DEBUG: hear them, and show only what showed before."""
         client = logging.getLogger("prefect.client")
-        level, propagate = client.level, client.propagate
-        retries = cls()
+        level = client.level
+        retries = cls(client.getEffectiveLevel())
         client.setLevel(logging.DEBUG)
-        client.propagate = False
-        client.addHandler(retries)
+        client.addFilter(retries)
         try:
             yield retries
         finally:
-            client.removeHandler(retries)
+            client.removeFilter(retries)
             client.setLevel(level)
-            client.propagate = propagate
 
 
 def prefect_figures(corpus: Path, pages: int, config: Path | None) -> list[Figure]:

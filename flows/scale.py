@@ -11,7 +11,8 @@ The runner comes from the environment of the process that runs the flow (a Prefe
 lightest way to use every core of one machine); ``POHANG_WATCH_DASK_ADDRESS=tcp://host:8786``
 uses a running Dask cluster (workers on other machines need the saved pages at the same path and
 this package installed); ``POHANG_WATCH_DASK_WORKERS=N`` starts a local Dask cluster of N
-processes for the run. None set: Prefect's thread pool, as before.
+processes for the run (either Dask setting wins over the process pool's). None set: Prefect's
+thread pool, as before.
 """
 
 from __future__ import annotations

@@ -104,3 +104,28 @@ def test_backfill_benchmark_reports_time_and_memory_of_the_process_tree(
     assert figure.ms_per_page is not None
     assert figure.note.split()[0] != "0", figure.note  # some articles were stored
     assert memory.tree_mb >= memory.largest_process_mb > 0
+
+
+def test_the_flow_lines_count_the_prefect_clients_retries(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The client logs each retry at DEBUG; the counter hears them, and lets through only what
+    the client showed before (its warnings), not the debug records it had to switch on."""
+    import logging
+
+    from benchmarks.prefect_run import ApiRetries
+
+    client = logging.getLogger("prefect.client")
+    with (
+        caplog.at_level(logging.WARNING, logger="prefect.client"),
+        caplog.at_level(logging.DEBUG),
+        ApiRetries.counting() as retries,
+    ):
+        for wait in ("2", "4.5"):
+            client.debug(
+                "Received response with retryable status code 503. Another attempt will be "
+                f"made in {wait}s. This is attempt 1/6."
+            )
+        client.warning("a warning of the client")
+        assert [r.getMessage() for r in caplog.records] == ["a warning of the client"]
+    assert (retries.count, retries.seconds) == (2, 6.5)
