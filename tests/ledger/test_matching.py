@@ -107,20 +107,10 @@ def test_an_mou_naming_no_object_joins_its_group() -> None:
 
 
 def test_a_large_group_scores_only_the_candidates_the_index_finds(
-    monkeypatch: pytest.MonkeyPatch,
+    scored_objects: list[str],
 ) -> None:
     """Thousands of entries by one actor: a reworded mention is scored against the few the
     index finds, not against all of them."""
-    import pohang_watch.ledger
-
-    scored: list[str] = []
-    score = pohang_watch.ledger.commitment_score
-
-    def counted(left: str, left_year: int | None, right: str, right_year: int | None) -> float:
-        scored.append(right)
-        return score(left, left_year, right, right_year)
-
-    monkeypatch.setattr(pohang_watch.ledger, "commitment_score", counted)
     many = [commitment(f"build facility number {n} for industry {n * 7}") for n in range(3000)]
     known = {e.key: e for item in many for e in _known(item).values()}
     found = find_entry(
@@ -130,4 +120,4 @@ def test_a_large_group_scores_only_the_candidates_the_index_finds(
     )
     assert found is not None
     assert found.what == "build facility number 1234 for industry 8638"
-    assert 1 <= len(scored) < 30
+    assert 1 <= len(scored_objects) < 30

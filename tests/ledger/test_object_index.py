@@ -117,18 +117,8 @@ def _thousands(count: int) -> list[LedgerEntry]:
 
 
 def test_a_reworded_restatement_is_found_scoring_few_of_a_group_of_thousands(
-    monkeypatch: pytest.MonkeyPatch,
+    scored_objects: list[str],
 ) -> None:
-    import pohang_watch.ledger
-
-    scored: list[str] = []
-    score = pohang_watch.ledger.commitment_score
-
-    def counted(left: str, left_year: int | None, right: str, right_year: int | None) -> float:
-        scored.append(right)
-        return score(left, left_year, right, right_year)
-
-    monkeypatch.setattr(pohang_watch.ledger, "commitment_score", counted)
     group = _thousands(4000)
     pledge = _entry(commitment("build the international secondary battery exposition hall"), 9999)
     group.insert(1234, pledge)
@@ -136,7 +126,7 @@ def test_a_reworded_restatement_is_found_scoring_few_of_a_group_of_thousands(
         commitment("build an international secondary battery expo hall"), group, RULES
     )
     assert found == pledge
-    assert 1 <= len(scored) < 100
+    assert 1 <= len(scored_objects) < 100
 
 
 def test_a_spelling_variant_still_matches() -> None:
