@@ -58,8 +58,12 @@ def fetch_pages(
 def record_articles(
     store: Store, batch: pipeline.ProcessedBatch, run_id: str, enqueue: bool
 ) -> RecordOutcome:
-    """Store one batch and update the ledger (and queue its alerts) in one transaction."""
-    return pipeline.record_batch(store, batch, run_id, enqueue)
+    """Store one batch and update the ledger (and queue its alerts) in one transaction; when
+    alerts are queued item by item, one Prefect event per change, as the ledger changes."""
+    outcome = pipeline.record_batch(store, batch, run_id, enqueue)
+    if enqueue:
+        emit_change_events(outcome.changes)
+    return outcome
 
 
 @task(name="send-alerts", cache_policy=NO_CACHE)
@@ -88,8 +92,12 @@ def reparse_pages(
     run_id: str,
     enqueue: bool,
 ) -> tuple[pipeline.ProcessedBatch, RecordOutcome]:
-    """Parse and extract one batch of stored pages again and rewrite what changed."""
-    return pipeline.reparse_batch(store, items, settings, run_id, enqueue)
+    """Parse and extract one batch of stored pages again and rewrite what changed; its events
+    as `record_articles`."""
+    processed, outcome = pipeline.reparse_batch(store, items, settings, run_id, enqueue)
+    if enqueue:
+        emit_change_events(outcome.changes)
+    return processed, outcome
 
 
 def _as_is(value: Any) -> Any:
@@ -100,13 +108,9 @@ def _as_is(value: Any) -> Any:
 def record_unwalked(
     store: Store, batch: pipeline.ProcessedBatch, run_id: str, enqueue: bool
 ) -> RecordOutcome:
-    """`record_articles` with the batch quoted (Prefect would otherwise walk every article and
-    item of it twice per task run looking for futures, a fifth of a backfill's main process);
-    when its alerts are queued item by item, one Prefect event per change, batch by batch."""
-    outcome = record_articles(store, _as_is(batch), run_id, enqueue)
-    if enqueue:
-        emit_change_events(outcome.changes)
-    return outcome
+    """`record_articles` with the batch quoted: Prefect would otherwise walk every article and
+    item of it twice per task run looking for futures, a fifth of a backfill's main process."""
+    return record_articles(store, _as_is(batch), run_id, enqueue)
 
 
 def reparse_unwalked(
@@ -116,11 +120,8 @@ def reparse_unwalked(
     run_id: str,
     enqueue: bool,
 ) -> tuple[pipeline.ProcessedBatch, RecordOutcome]:
-    """`reparse_pages` with its stored pages quoted, and its events, as `record_unwalked`."""
-    processed, outcome = reparse_pages(store, _as_is(items), settings, run_id, enqueue)
-    if enqueue:
-        emit_change_events(outcome.changes)
-    return processed, outcome
+    """`reparse_pages` with its stored pages quoted, as `record_unwalked`."""
+    return reparse_pages(store, _as_is(items), settings, run_id, enqueue)
 
 
 INGEST_TASKS = pipeline.IngestStages(

@@ -187,7 +187,7 @@ def signature_bytes(minima: npt.NDArray[np.uint32]) -> bytes:
 
 
 def signature_from_bytes(stored: bytes) -> npt.NDArray[np.uint32]:
-    return np.frombuffer(stored, dtype="<u4").astype(np.uint32)
+    return np.frombuffer(stored, dtype="<u4").astype(np.uint32, copy=False)
 
 
 def may_reach(

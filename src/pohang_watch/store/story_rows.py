@@ -124,12 +124,11 @@ def link_stories(
     bodies = [_body(pks[e.article.content_hash], e.article.paragraphs) for e in new]
     holders = _holders(conn, (band for body in bodies for band in body.bands))
     signatures = _signatures(conn, set().union(*holders.values()))
-    wanted = {
-        pk
-        for body in bodies
-        for pk in _alike(body, _pool(body, holders), signatures, rules.threshold)
+    stored_alike = {
+        body.pk: _alike(body, _pool(body, holders), signatures, rules.threshold) for body in bodies
     }
-    stories = _assign_stories(bodies, _read(conn, wanted), holders, signatures, rules)
+    wanted = {pk for alike in stored_alike.values() for pk in alike}
+    stories = _assign_stories(bodies, stored_alike, _read(conn, wanted), rules)
     for pk, story in stories.items():
         conn.execute(update(articles).where(articles.c.id == pk).values(story_pk=story))
     _insert_bands(conn, bodies)
@@ -174,18 +173,20 @@ def _body(pk: int, paragraphs: Sequence[str]) -> _Body:
 
 def _assign_stories(
     bodies: Sequence[_Body],
+    stored_alike: Mapping[int, list[int]],
     stored: Mapping[int, _Known],
-    holders: dict[Band, set[int]],
-    signatures: dict[int, npt.NDArray[np.uint32]],
     rules: NearDuplicateRules,
 ) -> dict[int, int]:
     """Story pk by article pk, for the bodies that repeat a stored or earlier body: each body
     is compared only with the articles sharing one of its bands that its signature may reach
-    (`stored` holds those of them stored before the batch)."""
+    (`stored_alike` holds those stored before the batch, `stored` their bodies)."""
     known: dict[int, _Known] = dict(stored)
+    holders: dict[Band, set[int]] = {}  # of the batch's bodies met so far
+    signatures: dict[int, npt.NDArray[np.uint32]] = {}
     stories: dict[int, int] = {}
     for body in bodies:
-        alike = _alike(body, _pool(body, holders), signatures, rules.threshold)
+        earlier = _alike(body, _pool(body, holders), signatures, rules.threshold)
+        alike = (*stored_alike[body.pk], *earlier)
         match = closest(body.shingles, [(pk, known[pk].shingles) for pk in alike], rules.threshold)
         story = known[match].story if match is not None else body.pk
         if match is not None:
