@@ -72,13 +72,10 @@ def backfill_flow(
         alerts=alerts,
         flow="pohang-backfill",
     )
-    report = pipeline.execute(
-        plan,
-        settings,
-        run_id=current_run_id(),
-        stages=look_ahead_stages(),
-        fetcher_factory=polite_fetcher,
-    )
+    with look_ahead_stages() as stages:
+        report = pipeline.execute(
+            plan, settings, run_id=current_run_id(), stages=stages, fetcher_factory=polite_fetcher
+        )
     publish_report(report)
     return report
 

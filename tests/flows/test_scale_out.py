@@ -1,9 +1,12 @@
-"""A large backfill on worker processes (Prefect's process pool, a Dask cluster): parse and
-extract batches run on the workers, the database writes stay in the flow, so the ledger is
-exactly the default runner's."""
+"""A large backfill on worker processes (a local process pool, a Dask cluster) or in the flow's
+own process: parse and extract batches run on the workers, the database writes stay in the
+flow, so the ledger is the same wherever pages were parsed."""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -16,6 +19,31 @@ from pohang_watch.store import Store
 PAGES = 240  # a few hundred pages: enough batches to spread, a few seconds per run
 
 
+@contextmanager
+def pool_processes_seen() -> Iterator[set[int]]:
+    """The ids of this process's spawned pool workers seen while the block runs: they live
+    only as long as a run."""
+    import psutil
+
+    seen: set[int] = set()
+    done = threading.Event()
+
+    def watch() -> None:
+        while not done.wait(0.05):
+            for child in psutil.Process().children(recursive=True):
+                with suppress(psutil.Error):
+                    if "spawn_main" in " ".join(child.cmdline()):
+                        seen.add(child.pid)
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    try:
+        yield seen
+    finally:
+        done.set()
+        watcher.join()
+
+
 def _ledger(url: str) -> list[tuple[Any, ...]]:
     with Store.open(url) as store:
         entries = store.ledger_entries()
@@ -25,21 +53,12 @@ def _ledger(url: str) -> list[tuple[Any, ...]]:
 
 
 def test_the_environment_picks_the_task_runner(monkeypatch: pytest.MonkeyPatch) -> None:
-    from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
+    from prefect.task_runners import ThreadPoolTaskRunner
     from prefect_dask.task_runners import DaskTaskRunner
 
-    from flows.scale import (
-        ENV_DASK_ADDRESS,
-        ENV_DASK_WORKERS,
-        ENV_PROCESS_WORKERS,
-        backfill_task_runner,
-    )
+    from flows.scale import ENV_DASK_ADDRESS, ENV_DASK_WORKERS, backfill_task_runner
 
     assert isinstance(backfill_task_runner(), ThreadPoolTaskRunner)
-    monkeypatch.setenv(ENV_PROCESS_WORKERS, "2")
-    pool = backfill_task_runner()
-    assert isinstance(pool, ProcessPoolTaskRunner)
-    assert pool._max_workers == 2
     monkeypatch.setenv(ENV_DASK_WORKERS, "3")
     local = backfill_task_runner()
     assert isinstance(local, DaskTaskRunner)
@@ -50,17 +69,30 @@ def test_the_environment_picks_the_task_runner(monkeypatch: pytest.MonkeyPatch) 
     assert remote.address == "tcp://10.0.0.5:8786"
 
 
+def test_backfills_parse_on_every_cpu_unless_told(monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    from flows.scale import ENV_PROCESS_WORKERS, parse_processes
+
+    monkeypatch.delenv(ENV_PROCESS_WORKERS, raising=False)
+    assert parse_processes() == len(os.sched_getaffinity(0))
+    monkeypatch.setenv(ENV_PROCESS_WORKERS, "3")
+    assert parse_processes() == 3
+    monkeypatch.setenv(ENV_PROCESS_WORKERS, "0")
+    assert parse_processes() == 0
+
+
 @pytest.mark.slow
 @pytest.mark.prefect
 @pytest.mark.usefixtures("prefect_harness")
 def test_a_backfill_on_worker_processes_builds_the_same_ledger(
     tmp_path: Path, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from prefect.task_runners import ProcessPoolTaskRunner
     from prefect_dask.task_runners import DaskTaskRunner
 
     from benchmarks.generate import generate_corpus
     from flows.backfill import DateRange, backfill_flow
+    from flows.scale import ENV_PROCESS_WORKERS
 
     corpus = tmp_path / "corpus"
     generate_corpus(corpus, PAGES, seed=11)
@@ -68,24 +100,27 @@ def test_a_backfill_on_worker_processes_builds_the_same_ledger(
         cluster_kwargs={"n_workers": 2, "threads_per_worker": 1, "processes": False}
     )
     ledgers = []
-    for name, flow in (
-        ("default", backfill_flow),
-        ("dask", backfill_flow.with_options(task_runner=dask)),
-        ("processes", backfill_flow.with_options(task_runner=ProcessPoolTaskRunner(2))),
+    for name, flow, processes, pool_size in (
+        ("in the flow's process", backfill_flow, "0", 0),
+        ("dask", backfill_flow.with_options(task_runner=dask), "", 0),
+        ("process pool", backfill_flow, "2", 2),
     ):
         url = f"sqlite:///{tmp_path / name}.db"
         monkeypatch.setenv(ENV_DB_URL, url)
-        report = flow(
-            dates=DateRange(start=date(2000, 1, 1), end=date(2100, 12, 31)),
-            alerts="none",
-            paths=[str(corpus)],
-            config=str(settings.config_path),
-            batch_size=20,
-        )
+        monkeypatch.setenv(ENV_PROCESS_WORKERS, processes)
+        with pool_processes_seen() as workers:
+            report = flow(
+                dates=DateRange(start=date(2000, 1, 1), end=date(2100, 12, 31)),
+                alerts="none",
+                paths=[str(corpus)],
+                config=str(settings.config_path),
+                batch_size=20,
+            )
+        assert len(workers) == pool_size, name
         assert report.pages_seen == PAGES
         assert report.stored > PAGES // 2
         ledgers.append(_ledger(url))
-    default, on_dask, on_processes = ledgers
-    assert len(default) > 50
-    assert on_dask == default
-    assert on_processes == default
+    in_flow, on_dask, on_processes = ledgers
+    assert len(in_flow) > 50
+    assert on_dask == in_flow
+    assert on_processes == in_flow
