@@ -9,7 +9,7 @@ take turns with every other run anyway.
 Where batches are parsed comes from the environment of the process that runs the flow (a Prefect
 worker). By default, on a pool of plain Python processes, one per CPU this process may use
 (``POHANG_WATCH_PROCESS_WORKERS=N`` sets another number; 0 parses in the flow's own process).
-Each batch is still a ``process-pages`` task run in the UI; the pool's processes import only
+Each batch is still a ``process-pages`` task run in the UI; the pool's processes hold only
 pohang-watch's core, not Prefect, so they stay small and start fast.
 ``POHANG_WATCH_DASK_ADDRESS=tcp://host:8786`` uses a running Dask cluster instead (workers on
 other machines need the saved pages at the same path and this package installed);
@@ -24,6 +24,7 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import replace
 from multiprocessing import get_context
+from multiprocessing.context import BaseContext
 from typing import Any
 
 from prefect import task
@@ -86,6 +87,15 @@ def look_ahead(submit: Any, depth: int = LOOK_AHEAD) -> pipeline.BatchProcessor:
     return run
 
 
+def _core_only() -> BaseContext:
+    """Workers forked from a server process that has imported pohang-watch's core and nothing
+    else. A fork of the flow's process would copy its Prefect threads and client; a fresh
+    interpreter would import the flow's main module again (`prefect.engine` in a deployment)."""
+    context = get_context("forkserver")
+    context.set_forkserver_preload([pipeline.__name__])
+    return context
+
+
 @contextmanager
 def look_ahead_stages(depth: int = LOOK_AHEAD) -> Iterator[pipeline.IngestStages]:
     """The ingest tasks with saved pages parsed ahead: on the flow's task runner when that runs
@@ -97,8 +107,7 @@ def look_ahead_stages(depth: int = LOOK_AHEAD) -> Iterator[pipeline.IngestStages
     if not isinstance(runner, ThreadPoolTaskRunner) or processes == 0:
         yield replace(INGEST_TASKS, process=look_ahead(process_pages.submit, depth))
         return
-    # spawn: a fork would copy the flow's Prefect threads and client into each worker
-    with ProcessPoolExecutor(processes, mp_context=get_context("spawn")) as pool:
+    with ProcessPoolExecutor(processes, mp_context=_core_only()) as pool:
 
         def submit(chunk: list[str], settings: Settings) -> PrefectFuture[pipeline.ProcessedBatch]:
             return process_pages_on.submit(pool, chunk, settings)

@@ -21,8 +21,8 @@ PAGES = 240  # a few hundred pages: enough batches to spread, a few seconds per 
 
 @contextmanager
 def pool_processes_seen() -> Iterator[set[int]]:
-    """The ids of this process's spawned pool workers seen while the block runs: they live
-    only as long as a run."""
+    """The ids of the pool workers seen while the block runs: children of the forkserver, they
+    live only as long as a run (the server itself lives as long as this process)."""
     import psutil
 
     seen: set[int] = set()
@@ -32,7 +32,8 @@ def pool_processes_seen() -> Iterator[set[int]]:
         while not done.wait(0.05):
             for child in psutil.Process().children(recursive=True):
                 with suppress(psutil.Error):
-                    if "spawn_main" in " ".join(child.cmdline()):
+                    parent = child.parent()
+                    if parent and "forkserver" in " ".join(parent.cmdline()):
                         seen.add(child.pid)
 
     watcher = threading.Thread(target=watch, daemon=True)
