@@ -56,9 +56,11 @@ _MANY_PLACES = Hinted(
 )
 # The same, tried only where its words are (see extract/literals.py).
 _NOT_THE_CITY = Hinted(NOT_THE_CITY)
-# Three or more capitalised names in a row: "Ulsan, Pohang, and Gumi".
+# Three or more capitalised names in a row: "Ulsan, Pohang, and Gumi". The first name's
+# ``\b`` is a look-behind after its first letter, so that the scan skips to capital letters.
 _PLACE = r"[A-Z][\w-]+(?:\s[A-Z][\w-]+){0,2}"
-_PLACE_LIST = re.compile(rf"\b{_PLACE}(?:,\s+{_PLACE})+,?\s+(?:and|or)\s+{_PLACE}")
+_FIRST_PLACE = r"[A-Z](?<![\w][A-Z])[\w-]+(?:\s[A-Z][\w-]+){0,2}"
+_PLACE_LIST = re.compile(rf"{_FIRST_PLACE}(?:,\s+{_PLACE})+,?\s+(?:and|or)\s+{_PLACE}")
 
 
 _OPENING = 3  # characters of a term looked for first
@@ -129,9 +131,11 @@ class _Hits:
 def _hits(terms: _Terms, text: str) -> _Hits:
     text = _NOT_THE_CITY.sub(" ", text)
     folded = fold(text)
-    lists = [m.span() for m in _PLACE_LIST.finditer(text)]
+    lists: list[tuple[int, int]] | None = None  # looked for once Pohang is named; need a comma
     listed = unlisted = 0
     for match in terms.primary.finditer(text, folded):
+        if lists is None:
+            lists = [m.span() for m in _PLACE_LIST.finditer(text)] if "," in text else []
         in_list = any(start <= match.start() < end for start, end in lists)
         clause_start = max(0, match.start() - LIST_LOOKBACK_CHARS)
         if in_list or _MANY_PLACES.search(text[clause_start : match.start()]):

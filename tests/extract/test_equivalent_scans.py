@@ -12,7 +12,7 @@ import re
 
 from pohang_watch.config import ExtractSettings
 from pohang_watch.extract.clauses import last_word
-from pohang_watch.extract.entities import _REPEAT, _keyed_matches, entity_index
+from pohang_watch.extract.entities import _REPEAT, _collapse_repeats, _keyed_matches, entity_index
 from pohang_watch.extract.entities import _fold as fold_entities
 from pohang_watch.extract.sentences import _last_token
 from pohang_watch.extract.wording import _DANGLING, _without_dangling, _without_trailing
@@ -75,3 +75,12 @@ def test_repeat_pattern_with_the_look_behind_after_the_first_letter_is_the_same(
     for _ in range(30_000):
         text = "".join(rng.choice(words) for _ in range(rng.randrange(9)))
         assert _REPEAT.sub(r"\1", text) == original.sub(r"\1", text), text
+
+
+def test_repeats_are_collapsed_only_where_the_pattern_finds_them() -> None:
+    """The count of capitalised words that skips most texts never skips a repeat."""
+    rng = random.Random(4)
+    words = ["POEX", "Pohang", "City", "R&D", "x", "(", ")", " ", "  ", "-", ".", "&", "é", "_"]
+    for _ in range(30_000):
+        text = "".join(rng.choice(words) for _ in range(rng.randrange(9)))
+        assert _collapse_repeats(text) == _REPEAT.sub(r"\1", text), text

@@ -18,6 +18,7 @@ captions describe photos.
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import NamedTuple
 
 from pohang_watch.config import ExtractSettings
 from pohang_watch.extract.clauses import read_sentence
@@ -25,7 +26,7 @@ from pohang_watch.extract.commitments import find_commitments
 from pohang_watch.extract.context import ArticleContext, remember
 from pohang_watch.extract.entities import defined_acronyms, entity_index
 from pohang_watch.extract.partnerships import find_partnerships
-from pohang_watch.extract.sentences import split_sentences
+from pohang_watch.extract.sentences import Sentence, split_sentences
 from pohang_watch.models import Article, Commitment, Item, Partnership
 
 __all__ = ["extract_items"]
@@ -41,13 +42,44 @@ def extract_items(article: Article, settings: ExtractSettings) -> tuple[Item, ..
     published = article.published_at.date() if article.published_at else None
     context = ArticleContext(published)
     items: list[Item] = []
+    said: dict[_State, _Said] = {}
     for paragraph in article.paragraphs:
         for sentence in split_sentences(paragraph):
-            read = read_sentence(index, sentence, context)
-            items.extend(find_commitments(read, index))
-            items.extend(find_partnerships(read, index))
-            remember(context, index, read.text)
+            state = (
+                sentence,
+                context.company,
+                context.counterpart,
+                context.pohang_party,
+                context.last_year,
+                tuple(context.facilities.items()),
+            )
+            found = said.get(state)
+            if found is None:
+                read = read_sentence(index, sentence, context)
+                stated: tuple[Item, ...] = (
+                    *find_commitments(read, index),
+                    *find_partnerships(read, index),
+                )
+                found = said[state] = _Said(stated, context.last_year, read.text)
+            items.extend(found.items)
+            context.last_year = found.last_year
+            remember(context, index, found.text)
     return _first_of_each(items)
+
+
+# Everything the items of a sentence depend on: the sentence and what the article has said
+# before it (see `ArticleContext`). Articles repeat sentences, often in the same state.
+_State = tuple[
+    Sentence, str | None, str | None, str | None, int | None, tuple[tuple[str, str], ...]
+]
+
+
+class _Said(NamedTuple):
+    """A sentence's items, the last target year after them, and its canonical text."""
+
+    items: tuple[Item, ...]
+    last_year: int | None
+    text: str
 
 
 def _first_of_each(items: list[Item]) -> tuple[Item, ...]:

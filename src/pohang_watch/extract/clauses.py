@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from pohang_watch.extract.context import FACILITY_HEADS, ArticleContext
 from pohang_watch.extract.entities import EntityIndex, Mention, canonicalise, find_mentions
@@ -136,9 +137,9 @@ _LIST_SPLIT = re.compile(rf",?\s+and\s+(?={_ITEM_START})|,\s+(?={_ITEM_START})")
 _SEMICOLON_SPLIT = re.compile(r";\s*(?:and\s+)?")
 
 
-@dataclass(frozen=True, slots=True)
-class Clause:
-    """One stretch of a sentence that may state a pledge or a cooperation."""
+class Clause(NamedTuple):
+    """One stretch of a sentence that may state a pledge or a cooperation. (A named tuple, the
+    cheapest to make.)"""
 
     text: str  # canonicalised wording of the stretch
     actor: str  # who pledges (canonical), or the sentence's default

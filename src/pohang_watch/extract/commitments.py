@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator
 
 from pohang_watch.extract.clauses import Clause, ReadSentence
-from pohang_watch.extract.context import PAIR_WORDS, ArticleContext
+from pohang_watch.extract.context import HINTED_PAIR_WORDS, ArticleContext
 from pohang_watch.extract.entities import EntityIndex, find_mentions
 from pohang_watch.extract.literals import Hinted, fold
 from pohang_watch.extract.quantities import find_amount, find_target_year
@@ -79,7 +79,7 @@ def find_commitments(read: ReadSentence, index: EntityIndex) -> Iterator[Commitm
 
 
 def _from_clause(clause: Clause, read: ReadSentence) -> Commitment | None:
-    if clause.status is None or PAIR_WORDS.search(clause.subject):
+    if clause.status is None or HINTED_PAIR_WORDS.search(clause.subject):
         return None  # what "the two universities will" do is their partnership, not a pledge
     what = named_facilities(read.context, read.context.cached(normalise_what, clause.text))
     if len(what.split()) < _MIN_WHAT_WORDS or is_container(what) or _NOT_PLEDGES.match(what):

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, TypeVar, cast
+from typing import TYPE_CHECKING, NamedTuple, TypeVar, cast
 
 from pohang_watch.extract.entities import EntityIndex, named_parties
 from pohang_watch.extract.literals import Hinted, fold
@@ -60,6 +60,7 @@ _NAME_WORD = re.compile(r"^[\w’'-]+$")
 _COMPANY_WORDS = Hinted(COMPANY_WORDS)
 _COUNTERPART_WORDS = Hinted(COUNTERPART_WORDS)
 HINTED_THE_CITY = Hinted(THE_CITY)
+HINTED_PAIR_WORDS = Hinted(PAIR_WORDS)
 
 T = TypeVar("T")
 _MISSING = object()
@@ -79,6 +80,8 @@ class ArticleContext:
     memo: dict[tuple[Callable[[str], object], str], object] = field(
         default_factory=dict, repr=False, compare=False
     )
+    # What each sentence names, for `remember`: articles repeat sentences.
+    recollections: dict[str, Recollection] = field(default_factory=dict, repr=False, compare=False)
     # Sentences already read, by all their reading depends on: see `clauses.read_sentence`.
     readings: dict[tuple[Sentence, str | None, str | None], ReadSentence] = field(
         default_factory=dict, repr=False, compare=False
@@ -108,19 +111,45 @@ class ArticleContext:
         return self.facilities.get(words[-1].casefold(), phrase) if bare else phrase
 
 
+class Recollection(NamedTuple):
+    """What a sentence gives the context: the last outside body it names, the Pohang body
+    named beside it, the first company, and the facilities it names (head, full name)."""
+
+    counterpart: str | None
+    pohang_party: str | None
+    company: str | None
+    facilities: tuple[tuple[str, str], ...]
+
+
 def remember(context: ArticleContext, index: EntityIndex, text: str) -> None:
     """Update the context with the outside bodies and facilities a sentence names."""
+    found = context.recollections.get(text)
+    if found is None:
+        found = context.recollections[text] = _recollect(index, text)
+    if found.counterpart is not None:
+        context.counterpart = found.counterpart
+    if found.pohang_party is not None:
+        context.pohang_party = found.pohang_party
+    if found.company is not None:
+        context.company = found.company
+    context.facilities.update(found.facilities)
+
+
+def _recollect(index: EntityIndex, text: str) -> Recollection:
     outside = [m.canonical for m in named_parties(index, text) if not index.is_pohang(m.canonical)]
-    if outside:
-        context.counterpart = outside[-1]
-        inside = [m.canonical for m in named_parties(index, text) if index.is_pohang(m.canonical)]
-        context.pohang_party = inside[0] if inside else context.pohang_party
+    inside = [m.canonical for m in named_parties(index, text) if index.is_pohang(m.canonical)]
     companies = [name for name in outside if not _GOVERNMENT.search(name)]
-    if companies:  # the first: the subject that signs, not the partners it signs "with"
-        context.company = companies[0]
-    for match in _HEAD.finditer(text):
-        if name := _facility_name(text[: match.start()], match.group(1)):
-            context.facilities[match.group(1).casefold()] = name
+    facilities = (
+        (match.group(1).casefold(), name)
+        for match in _HEAD.finditer(text)
+        if (name := _facility_name(text[: match.start()], match.group(1)))
+    )
+    return Recollection(
+        outside[-1] if outside else None,
+        inside[0] if outside and inside else None,  # the partner of an outside body
+        companies[0] if companies else None,  # the subject that signs, not the partners
+        tuple(facilities),
+    )
 
 
 def _facility_name(before: str, head: str) -> str | None:

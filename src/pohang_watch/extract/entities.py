@@ -301,7 +301,12 @@ def _is_alias(index: EntityIndex, mention: Mention) -> bool:
 # The look-behind comes after the first letter (same test: the character before it) so that
 # the scan can skip to capital letters.
 _REPEAT = re.compile(r"([A-Z](?<![\w][A-Z])[\w&.-]*(?: [A-Z][\w&.-]*)*)(?: \(\1\)| \1)(?![\w])")
+# Runs of word characters that start with a capital letter: a repeat has its first one twice.
+_CAPITALISED = re.compile(r"[A-Z](?<![\w][A-Z])\w*")
 
 
 def _collapse_repeats(text: str) -> str:
+    words = _CAPITALISED.findall(text)
+    if len(set(words)) == len(words):  # a cheap test before the pattern, which tries each name
+        return text
     return _REPEAT.sub(r"\1", text)

@@ -219,21 +219,19 @@ def _without_redundant(found: frozenset[Hint]) -> frozenset[Hint]:
 
 class Hinted:
     """A compiled pattern that first checks its `required_literals`. The methods take the
-    folded text when the caller has it (one fold for many patterns)."""
+    folded text when the caller has it (one fold for many patterns). A pattern without hints
+    gets the empty string as its one hint, which every text contains."""
 
-    __slots__ = ("exact", "folded", "hinted", "pattern")
+    __slots__ = ("exact", "folded", "pattern")
 
     def __init__(self, pattern: str | re.Pattern[str], flags: int = 0) -> None:
         self.pattern = pattern if isinstance(pattern, re.Pattern) else re.compile(pattern, flags)
         hints = required_literals(self.pattern)
-        self.hinted = hints is not None
-        self.exact = tuple(sorted(text for text, exact in hints or () if exact))
+        self.exact = tuple(sorted(text for text, exact in hints or {("", True)} if exact))
         self.folded = tuple(sorted(text for text, exact in hints or () if not exact))
 
     def possible(self, text: str, folded: str | None = None) -> bool:
         """Whether the text (whose `fold` the caller may pass) may hold a match."""
-        if not self.hinted:
-            return True
         for hint in self.exact:
             if hint in text:
                 return True
@@ -245,20 +243,58 @@ class Hinted:
                     return True
         return False
 
+    # The rule tables call these thousands of times per article: each repeats `possible`
+    # rather than call it, a Python call costing more than the tests themselves.
     def search(self, text: str, folded: str | None = None) -> re.Match[str] | None:
-        return self.pattern.search(text) if self.possible(text, folded) else None
+        for hint in self.exact:
+            if hint in text:
+                return self.pattern.search(text)
+        if self.folded:
+            if folded is None:
+                folded = fold(text)
+            for hint in self.folded:
+                if hint in folded:
+                    return self.pattern.search(text)
+        return None
+
+    def finditer(self, text: str, folded: str | None = None) -> Iterator[re.Match[str]]:
+        for hint in self.exact:
+            if hint in text:
+                return self.pattern.finditer(text)
+        if self.folded:
+            if folded is None:
+                folded = fold(text)
+            for hint in self.folded:
+                if hint in folded:
+                    return self.pattern.finditer(text)
+        return iter(())
+
+    def findall(self, text: str, folded: str | None = None) -> list[Any]:
+        for hint in self.exact:
+            if hint in text:
+                return self.pattern.findall(text)
+        if self.folded:
+            if folded is None:
+                folded = fold(text)
+            for hint in self.folded:
+                if hint in folded:
+                    return self.pattern.findall(text)
+        return []
+
+    def sub(self, repl: str, text: str, count: int = 0, folded: str | None = None) -> str:
+        for hint in self.exact:
+            if hint in text:
+                return self.pattern.sub(repl, text, count=count)
+        if self.folded:
+            if folded is None:
+                folded = fold(text)
+            for hint in self.folded:
+                if hint in folded:
+                    return self.pattern.sub(repl, text, count=count)
+        return text
 
     def match(self, text: str, folded: str | None = None) -> re.Match[str] | None:
         return self.pattern.match(text) if self.possible(text, folded) else None
-
-    def finditer(self, text: str, folded: str | None = None) -> Iterator[re.Match[str]]:
-        return self.pattern.finditer(text) if self.possible(text, folded) else iter(())
-
-    def findall(self, text: str, folded: str | None = None) -> list[Any]:
-        return self.pattern.findall(text) if self.possible(text, folded) else []
-
-    def sub(self, repl: str, text: str, count: int = 0, folded: str | None = None) -> str:
-        return self.pattern.sub(repl, text, count=count) if self.possible(text, folded) else text
 
     def split(self, text: str, maxsplit: int = 0, folded: str | None = None) -> list[str]:
         return self.pattern.split(text, maxsplit) if self.possible(text, folded) else [text]

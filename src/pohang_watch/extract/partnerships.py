@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 
 from pohang_watch.extract.clauses import Clause, ReadSentence, actor_in_region, subject_region
-from pohang_watch.extract.context import HINTED_THE_CITY, PAIR_WORDS
+from pohang_watch.extract.context import HINTED_PAIR_WORDS, HINTED_THE_CITY
 from pohang_watch.extract.entities import EntityIndex, Mention, named_parties
 from pohang_watch.extract.literals import Hinted, fold
 from pohang_watch.extract.quantities import find_target_year
@@ -208,7 +208,7 @@ def _parties(
         pohang = {actor}
     if not pohang and HINTED_THE_CITY.search(subject_text):
         pohang = {index.pohang_bodies[0]}
-    if not pohang and PAIR_WORDS.search(f"{subject_text} {text}"):
+    if not pohang and HINTED_PAIR_WORDS.search(f"{subject_text} {text}"):
         pohang = {read.context.pohang_party or index.pohang_bodies[0]}
     if with_list := _WITH_LIST.search(after_verb):
         partners = _party_mentions(index, with_list.group("partners"))

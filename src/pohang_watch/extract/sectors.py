@@ -84,5 +84,5 @@ def classify_sector(text: str) -> str:
     """The sector with most keyword hits in text; ties go to the earlier row of the table."""
     folded = fold(text)
     counts = {sector: len(pattern.findall(text, folded)) for sector, pattern in _PATTERNS.items()}
-    best = max(counts, key=lambda sector: counts[sector])  # max keeps the first of equals
+    best = max(counts, key=counts.__getitem__)  # max keeps the first of equals
     return best if counts[best] else "other"

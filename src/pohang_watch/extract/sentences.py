@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from pohang_watch.extract.literals import Hinted
 
@@ -69,9 +69,9 @@ _SPEECH = Hinted(rf"(?:{SPEECH_VERBS})\b")
 _ENUM_TAIL = re.compile(r"[\s;,.:”\"]*(?:\band\b|\bor\b)?[\s;,.:”\"]*$")
 
 
-@dataclass(frozen=True, slots=True)
-class Sentence:
-    """One sentence, whether any of it is quoted, and the speaker of its paragraph's quote."""
+class Sentence(NamedTuple):
+    """One sentence, whether any of it is quoted, and the speaker of its paragraph's quote. (A
+    named tuple: a cache key, hashed in C.)"""
 
     text: str
     quoted: bool
@@ -126,7 +126,8 @@ def _last_token(head: str) -> str | None:
 
 def find_speaker(paragraph: str) -> str | None:
     """Who speaks the paragraph's quotation: 'X stated, “…”' or '“…,” X said'."""
-    if not _SPEECH.possible(paragraph):
+    quoted = '"' in paragraph or "“" in paragraph or "”" in paragraph
+    if not quoted or not _SPEECH.possible(paragraph):  # what both patterns need
         return None
     match = _SPEAKER_BEFORE.search(paragraph) or _SPEAKER_AFTER.search(paragraph)
     return match.group("who").strip() if match else None

@@ -10,7 +10,7 @@ mayor heads. To teach the extractor a new kind of name, extend one of the tables
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 # Last words that make a capitalised name an organisation.
 ORG_SUFFIXES: tuple[str, ...] = (
@@ -106,11 +106,14 @@ NOT_ORG_ACRONYMS: frozenset[str] = frozenset(
 WORD = r"[A-Z][\w&-]*"
 SUFFIX = "|".join(re.escape(s) for s in ORG_SUFFIXES)
 _OF_TAIL = rf"of\s+{WORD}(?:\s+(?:and\s+|&\s+)?{WORD})*"
+# A capital letter that starts a word: what ``\b[A-Z]`` finds, with the look-behind after the
+# letter so that the scan can skip from one capital letter to the next.
+_CAPITAL = r"[A-Z](?<![\w][A-Z])"
 _ORG_SHAPES: tuple[re.Pattern[str], ...] = (
     # "Korea Federation of Science and Technology", "UCL Medical School", "Korea Hydro &
     # Nuclear Power", "Daeyang Cathode Co., Ltd."
     re.compile(
-        rf"\b{WORD}(?:\s+(?:&\s+)?{WORD})*\s+(?:{SUFFIX})(?!\w)(?:,?\s+Ltd\.)?"
+        rf"{_CAPITAL}[\w&-]*(?:\s+(?:&\s+)?{WORD})*\s+(?:{SUFFIX})(?!\w)(?:,?\s+Ltd\.)?"
         rf"(?:\s+{_OF_TAIL})?"
     ),
     # "Ministry of Trade, Industry and Energy", "Port of Rotterdam": the head word comes first
@@ -118,8 +121,8 @@ _ORG_SHAPES: tuple[re.Pattern[str], ...] = (
         rf"\b(?:{'|'.join(ORG_HEADS)})\s+of\s+(?:the\s+)?{WORD}"
         rf"(?:(?:,\s+|\s+and\s+|\s+&\s+|\s+){WORD})*"
     ),
-    re.compile(r"\b[A-Z][A-Z&]*[A-Z]\b"),  # acronyms: UCL, KAIST (stop list applies)
-    re.compile(r"\b[A-Z][a-z]+[A-Z][A-Za-z]+\b"),  # CamelCase companies: EcoPro
+    re.compile(rf"{_CAPITAL}[A-Z&]*[A-Z]\b"),  # acronyms: UCL, KAIST (stop list applies)
+    re.compile(rf"{_CAPITAL}[a-z]+[A-Z][A-Za-z]+\b"),  # CamelCase companies: EcoPro
 )
 _APPOSITION = re.compile(
     rf"\b({WORD}(?:\s+{WORD})+),\s+an?\s+(?:[\w-]+\s+){{0,5}}?"
@@ -148,9 +151,9 @@ _SHAPE_HINTS: tuple[re.Pattern[str] | None, ...] = (
 _APPOSITION_HINT = re.compile(r",\s+an?\s")
 
 
-@dataclass(frozen=True, slots=True)
-class Mention:
-    """One name found in a text: where, as written, and as the ledger should know it."""
+class Mention(NamedTuple):
+    """One name found in a text: where, as written, and as the ledger should know it. (A named
+    tuple: dozens are made per article and most dropped, and a tuple is the cheapest to make.)"""
 
     start: int
     end: int
@@ -177,8 +180,9 @@ def shaped_orgs(text: str) -> list[Mention]:
         position = 0
         while m := shape.search(text, position):
             position = _end_before_next_org(text, m.start(), m.end())
-            article = _LEADING_ARTICLE.match(text, m.start(), position)
-            start = article.end() if article else m.start()
+            start = m.start()
+            if text[start] in "TA" and (article := _LEADING_ARTICLE.match(text, start, position)):
+                start = article.end()
             name = text[start:position]
             if name not in NOT_ORG_ACRONYMS and not _NAME_GOES_ON.match(text, position):
                 mentions.append(Mention(start, position, name, name, True, False))
@@ -186,6 +190,8 @@ def shaped_orgs(text: str) -> list[Mention]:
 
 
 def _end_before_next_org(text: str, start: int, end: int) -> int:
+    if text.find("and", start, end) < 0:  # a cheap test before the pattern
+        return end
     for joiner in _JOINER.finditer(text, start, end):
         if _NEXT_ORG.match(text, joiner.start()):
             return joiner.start()

@@ -151,6 +151,9 @@ _NOMINAL = re.compile(r"^(?:the\s+)?(\w+)\s+of\s+", re.IGNORECASE)
 _TRAILING = ",;:."  # and whitespace
 # The most whitespace-separated words a `_DANGLING` match spans ("and the city").
 _DANGLING_WORDS = 3
+# The last characters of what `_DANGLING` removes: "and", "or", "but", "while", "it", "the
+# city", "we", "they", "he", "she" and the comma (`re.IGNORECASE` adds only their capitals).
+_DANGLING_ENDS = frozenset("drtey,")
 
 
 def normalise_what(text: str) -> str:
@@ -166,16 +169,13 @@ def normalise_what(text: str) -> str:
 
 
 def _without_dangling(text: str) -> str:
-    """``_DANGLING.sub("", text)``, searched only from where a match can start: it ends the
-    text and spans at most `_DANGLING_WORDS` words, the space before them and a comma."""
-    start = len(text)
-    for _ in range(_DANGLING_WORDS):
-        while start and text[start - 1].isspace():
-            start -= 1
-        while start and not text[start - 1].isspace():
-            start -= 1
-    while start and text[start - 1].isspace():
-        start -= 1
+    """``_DANGLING.sub("", text)``, searched only where a match can be: it ends the text (a
+    comma or a word ending in one of `_DANGLING_ENDS`, then spaces) and spans at most
+    `_DANGLING_WORDS` words, the space before them and a comma."""
+    if text.rstrip()[-1:].lower() not in _DANGLING_ENDS:
+        return text
+    words = text.rsplit(None, _DANGLING_WORDS)  # the text before them comes first, unsplit
+    start = len(words[0]) if len(words) > _DANGLING_WORDS else 0
     match = _DANGLING.search(text, max(0, start - 1))
     return text[: match.start()] + text[match.end() :] if match else text
 
