@@ -201,12 +201,13 @@ def candidate_ids(
     """
     indexes: dict[str, ObjectIndex[int]] = {}
     found: set[int] = set()
+    asked: set[tuple[str, str]] = set()  # the same object in the same bucket finds the same
     for item in items:
-        bucket = item_bucket(item)
+        bucket, words = item_bucket(item), object_of(item)
         rows = buckets.get(bucket, ())
-        if not rows:
+        if not rows or (bucket, words) in asked:
             continue
-        words = object_of(item)
+        asked.add((bucket, words))
         if not words and not isinstance(item, Commitment):
             latest = max(state_at for _, _, state_at in rows)
             found.update(entry_id for entry_id, _, state_at in rows if state_at == latest)
@@ -275,9 +276,9 @@ _ENTRY_FIELDS = tuple(field.name for field in dataclasses.fields(LedgerEntry))
 
 
 def _replace(entry: LedgerEntry, **changes: Any) -> LedgerEntry:
-    """`dataclasses.replace` without its per-call look at the fields: the diff makes one new
-    entry state per mention."""
-    return LedgerEntry(**{**{name: getattr(entry, name) for name in _ENTRY_FIELDS}, **changes})
+    """`dataclasses.replace` without its per-call look at the fields, and positional: the diff
+    makes one new entry state per mention."""
+    return LedgerEntry(*[changes[n] if n in changes else getattr(entry, n) for n in _ENTRY_FIELDS])
 
 
 def _updated_entry(

@@ -198,10 +198,11 @@ def partnership_score(left: str, right: str) -> float:
     return paired_words(a, b) / min(len(a), len(b))
 
 
+@lru_cache(maxsize=8_192)
 def bucket_key(kind: str, words: str) -> str:
     """The part of a mention's bucket below its group: for a commitment the numbers of its object
     (`commitment_score` is 0 unless both have the same), for a partnership nothing (numbers only
-    keep two partnerships apart when both have some)."""
+    keep two partnerships apart when both have some). Cached: indexes ask for every object."""
     return " ".join(sorted(_object_numbers(words))) if kind == "commitment" else ""
 
 
@@ -220,13 +221,23 @@ class _Bucket:
     """The objects of one bucket, with an inverted index of their words — built up to date when
     the bucket is first searched, so buckets no mention needs searching cost one append each."""
 
-    __slots__ = ("objectless", "objects", "positions", "postings", "similar", "sizes", "variants")
+    __slots__ = (
+        "objectless",
+        "objects",
+        "ordered",
+        "positions",
+        "postings",
+        "similar",
+        "sizes",
+        "variants",
+    )
 
     def __init__(self) -> None:
         self.positions: list[int] = []  # the index's position of each object
         self.objects: list[str] = []
         self.sizes: list[int] = []  # distinct words of each object indexed so far
-        self.postings: dict[str, list[int]] = {}  # word -> local indexes
+        self.ordered: list[str] = []  # each object's words sorted, for the sorted-token ratio
+        self.postings: dict[str, set[int]] = {}  # word -> local indexes
         self.variants: list[str] = []  # distinct words `_same_word` may pair with another
         # word -> (how many of `variants` were searched, those that may pair with it)
         self.similar: dict[str, tuple[int, list[str]]] = {}
@@ -239,31 +250,28 @@ class _Bucket:
     def _catch_up(self) -> None:
         """Index the objects added since the last search."""
         for local in range(len(self.sizes), len(self.objects)):
-            distinct = list(dict.fromkeys(self.objects[local].split()))
+            words = self.objects[local].split()
+            distinct = list(dict.fromkeys(words))
             self.sizes.append(len(distinct))
+            self.ordered.append(" ".join(sorted(words)))
             if not distinct:
                 self.objectless.append(local)
             for word in distinct:
                 posting = self.postings.get(word)
                 if posting is None:
-                    self.postings[word] = posting = []
+                    self.postings[word] = posting = set()
                     if _can_vary(word):
                         self.variants.append(word)
-                posting.append(local)
+                posting.add(local)
 
-    def shared_words(self, words: Sequence[str]) -> dict[int, int]:
-        """For each object sharing at least one word with `words` (the same word or a
-        spelling variant), how many of `words` have a partner in it: at most that many pair."""
-        self._catch_up()
-        counts: dict[int, int] = {}
-        for word in words:
-            hits = set(self.postings.get(word, ()))
-            if _can_vary(word):
-                for variant in self._similar(word):
-                    hits.update(self.postings[variant])
-            for local in hits:
-                counts[local] = counts.get(local, 0) + 1
-        return counts
+    def _partners(self, word: str) -> set[int]:
+        """The objects holding the word or a spelling variant of it (at most that many of a
+        mention's words pair with an object's); not to be changed."""
+        own = self.postings.get(word, set())
+        if not _can_vary(word):
+            return own
+        others = [self.postings[variant] for variant in self._similar(word) if variant != word]
+        return own.union(*others) if others else own
 
     def _similar(self, word: str) -> list[str]:
         """The bucket's words that may be spellings of `word`, remembered: the same words come
@@ -286,21 +294,30 @@ class _Bucket:
     def commitment_candidates(self, words: str, threshold: float) -> set[int]:
         """Local indexes of the objects that could score `threshold`: a word Jaccard that high
         needs that many pairs, and a sorted-token ratio of 0.9 needs no shared word at all
-        ("battery cluster" / "batterycluster"), so that one is searched for directly (in C)."""
+        ("battery cluster" / "batterycluster"), so that one is searched for directly (in C),
+        as `fuzz.ratio` of the words sorted (what `token_sort_ratio` computes)."""
         distinct = list(dict.fromkeys(words.split()))
         if not distinct:
             return set()
+        self._catch_up()
+        partners = [self._partners(word) for word in distinct]
         found = set()
-        for local, partners in self.shared_words(distinct).items():
-            pairs = min(partners, self.sizes[local])
-            if pairs / (len(distinct) + self.sizes[local] - pairs) >= threshold:
-                found.add(local)
+        # p pairs give at most a Jaccard of p / n (float division is monotone), so an object
+        # needs a partner for `least` of the n words: for one of any n - least + 1 of them.
+        n = len(distinct)
+        if (least := next((p for p in range(1, n + 1) if p / n >= threshold), None)) is not None:
+            rarest = sorted(partners, key=len)[: n - least + 1]
+            for local in set().union(*rarest):
+                size = self.sizes[local]
+                pairs = min(sum(local in hits for hits in partners), size)
+                if pairs / (n + size - pairs) >= threshold:
+                    found.add(local)
         found.update(
             local
             for _, _, local in process.extract(
-                words,
-                self.objects,
-                scorer=fuzz.token_sort_ratio,
+                " ".join(sorted(words.split())),
+                self.ordered,
+                scorer=fuzz.ratio,
                 score_cutoff=_SORTED_CUTOFF,
                 limit=None,
             )
@@ -314,10 +331,11 @@ class _Bucket:
         if not distinct:
             return set(range(len(self.objects)))
         self._catch_up()
+        partners = [self._partners(word) for word in distinct]
         found = set(self.objectless)
-        for local, partners in self.shared_words(distinct).items():
+        for local in set().union(*partners):
             shorter = min(len(distinct), self.sizes[local])
-            if min(partners, shorter) / shorter >= threshold:
+            if min(sum(local in hits for hits in partners), shorter) / shorter >= threshold:
                 found.add(local)
         return found
 

@@ -52,7 +52,7 @@ from pohang_watch.ledger import (
 from pohang_watch.matching import MatchRules, group_hash
 from pohang_watch.models import Amount, Commitment, ExtractedArticle, Item, ItemKind
 from pohang_watch.store.corpus import chunks, fetch_pairs
-from pohang_watch.store.engine import dialect_insert
+from pohang_watch.store.engine import dialect_insert, execute_many
 from pohang_watch.store.schema import articles, ledger_entries, mentions, outbox
 
 ALERTING = (ChangeType.NEW, ChangeType.UPDATED)
@@ -227,7 +227,7 @@ def _update_current_state(
         }
         for key, entry in latest.items()
     ]
-    conn.execute(statement, rows)
+    execute_many(conn, statement, rows)
 
 
 def _mention_row(
@@ -272,8 +272,7 @@ def apply_changes(
         for c in changes
         if c.change is ChangeType.NEW
     ]
-    if new_rows:
-        conn.execute(dialect_insert(conn, ledger_entries).on_conflict_do_nothing(), new_rows)
+    execute_many(conn, dialect_insert(conn, ledger_entries).on_conflict_do_nothing(), new_rows)
     # Stored entries carry their id; new ones (or one another writer inserted first) are read.
     found = {c.key: c.current.id for c in changes}
     new_keys = (key_hash(key) for key, pk in found.items() if pk is None)
@@ -295,46 +294,41 @@ def apply_changes(
 def _record_mentions(conn: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
     """Insert the mentions and add to each entry's `mentions` the stories newly stating it:
     `count_mentions`' count kept up to date, since recounting reads every mention of every
-    entry touched, more each batch. Only the mentions of the batch's stories are read: a story
-    counts for an entry unless an earlier mention of it (not inserted now) came from it. A row
-    already there (one article states an entry once) is not inserted and counts nothing."""
+    entry touched, more each batch. Only the mentions of the batch's stories are read, before
+    the insert: a story counts for an entry unless an earlier mention of it came from it. A
+    row already there (one article states an entry once) is not inserted and counts nothing;
+    the ledger lock keeps any other writer from adding one in between."""
     if not rows:
-        return
-    statement = (
-        dialect_insert(conn, mentions)
-        .on_conflict_do_nothing()
-        .returning(mentions.c.entry_pk, mentions.c.article_pk)
-    )
-    inserted: set[tuple[int, int]] = set()
-    for chunk in chunks(rows):
-        inserted.update(
-            (entry_pk, article_pk) for entry_pk, article_pk in conn.execute(statement, chunk)
-        )
-    if not inserted:
         return
     story = func.coalesce(articles.c.story_pk, articles.c.id)
     story_of = fetch_pairs(
-        conn, select(articles.c.id, story), articles.c.id, (pk for _, pk in inserted)
+        conn, select(articles.c.id, story), articles.c.id, (row["article_pk"] for row in rows)
     )
     stories = set(story_of.values())
     for column in (articles.c.id, articles.c.story_pk):
         story_of.update(fetch_pairs(conn, select(articles.c.id, story), column, stories))
-    added: dict[int, set[int]] = {}
-    for entry_pk, article_pk in inserted:
-        added.setdefault(entry_pk, set()).add(story_of[article_pk])
+    earlier: set[tuple[int, int]] = set()
     query = select(mentions.c.entry_pk, mentions.c.article_pk)
     for chunk in chunks(sorted(story_of)):
-        for entry_pk, article_pk in conn.execute(query.where(mentions.c.article_pk.in_(chunk))):
-            if entry_pk in added and (entry_pk, article_pk) not in inserted:
-                added[entry_pk].discard(story_of[article_pk])
+        earlier.update(conn.execute(query.where(mentions.c.article_pk.in_(chunk))).tuples())
+    fresh = [row for row in rows if (row["entry_pk"], row["article_pk"]) not in earlier]
+    if not fresh:
+        return
+    execute_many(conn, dialect_insert(conn, mentions).on_conflict_do_nothing(), fresh)
+    added: dict[int, set[int]] = {}
+    for row in fresh:
+        added.setdefault(row["entry_pk"], set()).add(story_of[row["article_pk"]])
+    for entry_pk, article_pk in earlier:
+        if entry_pk in added:
+            added[entry_pk].discard(story_of[article_pk])
     counts = [{"b_id": pk, "b_added": len(new)} for pk, new in sorted(added.items()) if new]
-    if counts:
-        conn.execute(
-            update(ledger_entries)
-            .where(ledger_entries.c.id == bindparam("b_id"))
-            .values(mentions=ledger_entries.c.mentions + bindparam("b_added")),
-            counts,
-        )
+    execute_many(
+        conn,
+        update(ledger_entries)
+        .where(ledger_entries.c.id == bindparam("b_id"))
+        .values(mentions=ledger_entries.c.mentions + bindparam("b_added")),
+        counts,
+    )
 
 
 def enqueue_alerts(
@@ -362,12 +356,10 @@ def enqueue_alerts(
             "payload": alert.to_payload(),
             "created_at": now,
         }
-    if not rows:
-        return 0
     # The unique alert key decides, not a lookup first: an alert queued before (a re-run) or
     # by another writer is skipped, and only the rows really inserted are counted.
-    statement = dialect_insert(conn, outbox).on_conflict_do_nothing().returning(outbox.c.id)
-    return sum(len(conn.execute(statement, chunk).all()) for chunk in chunks(rows.values()))
+    statement = dialect_insert(conn, outbox).on_conflict_do_nothing()
+    return execute_many(conn, statement, list(rows.values()))
 
 
 def record_items(

@@ -30,6 +30,7 @@ from pohang_watch.neardup import (
     signature_from_bytes,
 )
 from pohang_watch.store.corpus import chunks
+from pohang_watch.store.engine import execute_many
 from pohang_watch.store.schema import article_bands, article_signatures, articles
 
 Band = tuple[int, int]
@@ -152,15 +153,13 @@ def _insert_bands(conn: Connection, bodies: Sequence[_Body]) -> None:
         for body in bodies
         for band, value in body.bands
     ]
-    if band_rows:
-        conn.execute(insert(article_bands), band_rows)
+    execute_many(conn, insert(article_bands), band_rows)
     signature_rows = [
         {"article_pk": body.pk, "minhash": signature_bytes(body.minima)}
         for body in bodies
         if body.minima is not None
     ]
-    if signature_rows:
-        conn.execute(insert(article_signatures), signature_rows)
+    execute_many(conn, insert(article_signatures), signature_rows)
 
 
 def _body(pk: int, paragraphs: Sequence[str]) -> _Body:
