@@ -215,7 +215,7 @@ def main(argv: list[str] | None = None) -> None:
     sources, problems = list_saved_pages([args.corpus])
     if problems:
         raise SystemExit(f"{args.corpus}: {problems[0].message}")
-    figures = [core_backfill(sources, settings, args.processes)[0]]
+    figures = [] if args.no_core else [core_backfill(sources, settings, args.processes)[0]]
     for runner in args.runner or RUNNERS if args.prefect else ():
         figure = prefect_backfill(args.corpus, len(sources), args.config, args.processes, runner)
         figures.append(figure[0])
@@ -223,7 +223,7 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def _render(figures: list[Figure], as_json: bool) -> str:
-    core = figures[0].ms_per_page
+    core = figures[0].ms_per_page if figures and figures[0].name.startswith("core") else None
 
     def ratio(figure: Figure) -> float | None:
         return figure.ms_per_page / core if figure.ms_per_page and core else None
@@ -245,6 +245,9 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--processes", type=int, default=os.cpu_count() or 2)
     parser.add_argument(
         "--prefect", action="store_true", help="also run the pohang-backfill flow on each runner"
+    )
+    parser.add_argument(
+        "--no-core", action="store_true", help="with --prefect: skip the core pipeline's line"
     )
     parser.add_argument(
         "--runner", action="append", choices=RUNNERS, help="with --prefect: only this runner"
