@@ -103,7 +103,8 @@ def test_backfill_benchmark_reports_time_and_memory_of_the_process_tree(
     assert figure.pages == 40
     assert figure.ms_per_page is not None
     assert figure.note.split()[0] != "0", figure.note  # some articles were stored
-    assert memory.tree_mb > 0 and memory.largest_process_mb > 0
+    assert memory.tree_mb > 0
+    assert memory.largest_process_mb > 0
     assert memory.cpu_s["this process"] > 0  # it recorded the batches
     assert memory.cpu_s["workers"] > 0  # they parsed them
     assert "CPU s: this process" in figure.note

@@ -69,3 +69,11 @@ def test_byte_order_mark_wins() -> None:
 def test_non_text_is_refused_with_the_reason(content: bytes, reason: str) -> None:
     with pytest.raises(ParseError, match=reason.replace("(", r"\(").replace(")", r"\)")):
         decode_page(content)
+
+
+def test_utf8_bytes_are_kept_only_when_they_are_the_whole_text() -> None:
+    text = "포항 “hydrogen” Pohang"
+    assert decode_page(text.encode("utf-8")).utf8 == text.encode("utf-8")
+    assert decode_page(text.encode("utf-8") + b"\xed").utf8 is None  # a cut-off last character
+    assert decode_page(b"\xef\xbb\xbf" + text.encode("utf-8")).utf8 is None  # byte-order mark
+    assert decode_page(KOREAN.encode("euc-kr")).utf8 is None

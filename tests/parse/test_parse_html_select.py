@@ -11,7 +11,7 @@ import pytest
 from pohang_watch.config import ParseSettings
 from pohang_watch.models import SourceDocument
 from pohang_watch.parse import parse_document
-from pohang_watch.parse.html_select import select
+from pohang_watch.parse.html_select import element_test, select
 
 PAGE = lxml.html.document_fromstring(
     '<div id="main" class="wrap  article-view"><h2 class="sub x">S</h2>'
@@ -64,3 +64,16 @@ def test_xml_declaration_with_encoding_does_not_stop_the_parse() -> None:
     article = parse_document(doc, ParseSettings())
     assert article.title == "Pohang Opens a Port"
     assert article.paragraphs == ("Pohang City opened a port on the 3rd.",)
+
+
+def test_element_test_agrees_with_select_for_types_and_classes() -> None:
+    page = lxml.html.document_fromstring(
+        '<nav class="x">a</nav><div class="ad\tx">b</div><div class="ad\u00a0x">c</div>'
+        '<p class="sharex share">d</p><p class="AD">e</p><footer>f</footer>'
+    )
+    for selectors in [("nav", ".ad"), (".share", "footer"), (".AD",), ("p",), ()]:
+        test = element_test(selectors)
+        assert test is not None
+        assert {el for el in page.iter() if test(el)} == set(select(page, selectors))
+    assert element_test(("div > p",)) is None
+    assert element_test((".a.b",)) is None

@@ -38,6 +38,10 @@ def fragments() -> list[str]:
         '<div class="a Byline"><h1 id=t>T</h1><template><p class="byline">x</p></template>'
         '<p CLASS="byline x">B</p><time datetime="2025-01-01">d</time></div>'
     )
+    found.append(  # prefixed names: the builder's shortcut must not change them
+        '<div><svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">'
+        '<use xlink:href="#i"/></svg><p xml:lang="ko" data-x="{a}">x</p><o:p>y</o:p></div>'
+    )
     return found
 
 

@@ -37,10 +37,10 @@ _SNIFF_CHARS = 4096
 def parse_document(doc: SourceDocument, settings: ParseSettings) -> Article:
     """Parse one page. A .txt that is really an HTML page (a common mis-save) is parsed as HTML."""
     is_html = doc.media_type == "text/html" or looks_like_html(doc.content[:_SNIFF_CHARS])
-    text = decode_page(doc.content, doc.charset, html=is_html).text
+    decoded = decode_page(doc.content, doc.charset, html=is_html)
     if is_html:
-        return parse_html(text, doc, settings)
-    return parse_text_dump(text, doc, settings)
+        return parse_html(decoded.text, doc, settings, utf8=decoded.utf8)
+    return parse_text_dump(decoded.text, doc, settings)
 
 
 def looks_like_html(head: bytes) -> bool:

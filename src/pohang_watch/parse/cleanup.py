@@ -22,9 +22,8 @@ _HAS_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 _SENTENCE_END = re.compile(r"(?:[!?]|(?<!\.)\.)[\"'”’»)\]]*$")
 # Copyright notices other than the configured one: dropped wherever they appear, but they do not
 # end the article, since photo credits ("ⓒ Yonhap") look alike and sit mid-article.
-_OTHER_COPYRIGHT = re.compile(
-    r"^(?:©|ⓒ|\(c\)\s|copyright\b|<?저작권자)|all rights reserved|무단\s*전재", re.IGNORECASE
-)
+_OTHER_COPYRIGHT_START = re.compile(r"©|ⓒ|\(c\)\s|copyright\b|<?저작권자", re.IGNORECASE)
+_OTHER_COPYRIGHT_ANYWHERE = re.compile(r"all rights reserved|무단\s*전재", re.IGNORECASE)
 _MAX_COPYRIGHT_LINE = 200
 # A line that is only a (labelled) date stamp, "Input 2025.06.04 13:20" or "입력 2025-06-04".
 _DATE_STAMP = re.compile(
@@ -41,8 +40,9 @@ _SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 def scrub(text: str) -> str:
     """Text any database, terminal or JSON encoder accepts: lone surrogates (from broken
-    JSON-LD escapes or undecodable file names) become U+FFFD, control characters go."""
-    if text.isascii() and text.isprintable():
+    JSON-LD escapes or undecodable file names) become U+FFFD, control characters go. Printable
+    text has neither."""
+    if text.isprintable():
         return text
     return _CONTROL.sub("", _SURROGATE.sub("\ufffd", text))
 
@@ -51,7 +51,11 @@ def normalise_space(text: str) -> str:
     """One space for any run of whitespace (NBSP, tabs, newlines); zero-width marks removed.
 
     ``str.split`` splits on exactly the characters ``\\s`` matches (``str.isspace``), and an
-    ASCII text has no zero-width marks (``isascii`` is a flag, not a scan)."""
+    ASCII text has no zero-width marks (``isascii`` is a flag, not a scan). Most texts are
+    normalised already: printable text has no whitespace but the space and no zero-width marks,
+    so it is returned as it is unless its spaces need collapsing or stripping."""
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text
     if not text.isascii() and _HAS_INVISIBLE.search(text):
         text = text.translate(_INVISIBLE)
     return " ".join(text.split())
@@ -120,23 +124,42 @@ class LineRules:
 
     def is_copyright(self, line: str) -> bool:
         return bool(self.copyright.search(line)) or (
-            len(line) <= _MAX_COPYRIGHT_LINE and bool(_OTHER_COPYRIGHT.search(line))
+            len(line) <= _MAX_COPYRIGHT_LINE and _is_other_copyright(line)
         )
 
     def is_noise(self, line: str) -> bool:
         """Chrome, a copyright notice, or a bare date stamp: never part of the article."""
-        return self.is_chrome(line) or self.is_copyright(line) or bool(_DATE_STAMP.match(line))
+        return self.is_chrome(line) or self.is_copyright(line) or _is_date_stamp(line)
 
-    def content_lines(self, lines: Iterable[str]) -> list[str]:
-        """Normalised lines before the paper's copyright line, without empties and chrome."""
+    def content_lines(self, lines: Iterable[str], *, normalised: bool = False) -> list[str]:
+        """Normalised lines before the paper's copyright line, without empties and chrome
+        (`normalised`: the lines are already, as `html_body.text_lines` gives them)."""
         kept: list[str] = []
         for raw in lines:
-            line = normalise_space(raw)
+            line = raw if normalised else normalise_space(raw)
             if self.copyright.search(line):
                 break
             if line and not self.is_noise(line):
                 kept.append(line)
         return kept
+
+
+def _is_other_copyright(line: str) -> bool:
+    """A copyright notice of another source. The search through the whole line runs only when
+    a piece of it is there: re's IGNORECASE matches no letter of "erved" but its ASCII cases,
+    and Hangul has no case."""
+    if _OTHER_COPYRIGHT_START.match(line):
+        return True
+    maybe = "무단" in line or "erved" in line.lower()
+    return maybe and bool(_OTHER_COPYRIGHT_ANYWHERE.search(line))
+
+
+def _is_date_stamp(line: str) -> bool:
+    """A bare date stamp. The pattern, which backtracks on every line, runs only on a line that
+    ends as a stamp does: in a digit, or a digit and a full stop (before a final newline, which
+    ``$`` allows)."""
+    end = line.removesuffix("\n").removesuffix(".")
+    return end[-1:].isdecimal() and bool(_DATE_STAMP.match(line))
 
 
 def split_captions(lines: Sequence[str], headline: str) -> tuple[list[str], list[str]]:

@@ -49,6 +49,9 @@ class DecodedText:
 
     text: str
     encoding: str
+    # The page's bytes when they are exactly the text in UTF-8: lxml parses them as they are,
+    # where the text would be converted back first.
+    utf8: bytes | None = None
 
 
 def decode_page(content: bytes, declared: str | None = None, *, html: bool = False) -> DecodedText:
@@ -64,7 +67,10 @@ def decode_page(content: bytes, declared: str | None = None, *, html: bool = Fal
         declared = _meta_charset(content)
     for encoding in _candidate_encodings(declared):
         text = _decode_strict(content, encoding)
-        if text is not None and (encoding == "utf-8" or not _looks_garbled(text)):
+        if text is not None and encoding == "utf-8":
+            # An ASCII last byte: no cut-off character was left out of the text.
+            return DecodedText(text, encoding, content if content[-1] < 0x80 else None)
+        if text is not None and not _looks_garbled(text):
             return DecodedText(text, encoding)
     guess = from_bytes(content).best()
     if guess is not None and not _looks_garbled(str(guess)):

@@ -10,15 +10,17 @@ paragraphs carry the most text, which is where the story is on nearly every news
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from itertools import repeat
+from typing import cast
 
 from bs4 import NavigableString, PageElement, Tag
-from lxml.html import HtmlElement
+from lxml.etree import _Element
 
 from pohang_watch.parse.cleanup import normalise_space
 from pohang_watch.parse.html_select import select
 
-Eligible = Callable[[HtmlElement], bool]
+Eligible = Callable[[_Element], bool]
 
 _BLOCKS = frozenset(
     {
@@ -37,20 +39,20 @@ _MIN_SELECTOR_SHARE = 0.5
 _NARROW_SHARE = 0.8
 
 
-def find_body(
-    root: HtmlElement, selectors: Sequence[str], eligible: Eligible
-) -> HtmlElement | None:
+def find_body(root: _Element, selectors: Sequence[str], eligible: Eligible) -> _Element | None:
     """The element holding the article body, or None if no eligible element holds text."""
     generic, generic_score = _densest_text_parent(root, eligible)
     for selector in selectors:
-        matches = [el for el in select(root, (selector,)) if eligible(el)]
-        best = max(matches, key=_text_length, default=None)
-        if best is not None and _text_length(best) >= max(1, generic_score * _MIN_SELECTOR_SHARE):
+        best, best_length = None, -1  # the first of the longest eligible matches
+        for element in select(root, (selector,)):
+            if eligible(element) and (length := _text_length(element)) > best_length:
+                best, best_length = element, length
+        if best is not None and best_length >= max(1, generic_score * _MIN_SELECTOR_SHARE):
             return _narrowed(best, generic, generic_score)
     return generic
 
 
-def _narrowed(match: HtmlElement, generic: HtmlElement | None, generic_score: int) -> HtmlElement:
+def _narrowed(match: _Element, generic: _Element | None, generic_score: int) -> _Element:
     """The generic candidate instead of a broad match (an ``<article>`` with its date line and
     tag list) when it lies inside the match and carries nearly all of its paragraph text."""
     if generic is None or not any(parent is match for parent in generic.iterancestors()):
@@ -59,11 +61,11 @@ def _narrowed(match: HtmlElement, generic: HtmlElement | None, generic_score: in
     return generic if generic_score >= _NARROW_SHARE * paragraph_text else match
 
 
-def _densest_text_parent(root: HtmlElement, eligible: Eligible) -> tuple[HtmlElement | None, int]:
+def _densest_text_parent(root: _Element, eligible: Eligible) -> tuple[_Element | None, int]:
     """The element whose direct <p> children (or <br>-separated text) carry the most text."""
-    scores: dict[HtmlElement, int] = {}
+    scores: dict[_Element, int] = {}
 
-    def add(element: HtmlElement | None, amount: int) -> None:
+    def add(element: _Element | None, amount: int) -> None:
         if element is not None and amount:
             scores[element] = scores.get(element, 0) + amount
 
@@ -76,25 +78,26 @@ def _densest_text_parent(root: HtmlElement, eligible: Eligible) -> tuple[HtmlEle
     return (None, 0) if best is None else (best, scores[best])
 
 
-def _text_length(element: HtmlElement) -> int:
+def _text_length(element: _Element) -> int:
     """Characters of text below the element, each text node stripped (bs4's strip=True)."""
-    return sum(len(text.strip()) for text in element.itertext())
+    texts = cast("Iterator[str]", element.itertext())  # str in an HTML tree
+    return sum(map(len, map(str.strip, texts)))
 
 
-def _own_text_length(element: HtmlElement) -> int:
+def _own_text_length(element: _Element) -> int:
     """Characters of the element's own text nodes, not those of its children."""
     own = [element.text or "", *(child.tail or "" for child in element)]
     return sum(len(text.strip()) for text in own)
 
 
-def ancestors_and_self(element: HtmlElement | None) -> tuple[HtmlElement, ...]:
+def ancestors_and_self(element: _Element | None) -> tuple[_Element, ...]:
     """The element and every ancestor up to <html>."""
     if element is None:
         return ()
     return (element, *element.iterancestors())
 
 
-def common_ancestor(first: HtmlElement | None, second: HtmlElement | None) -> HtmlElement | None:
+def common_ancestor(first: _Element | None, second: _Element | None) -> _Element | None:
     """The innermost element containing both (either may be None)."""
     if first is None or second is None:  # not `first or second`: a leaf element is falsy
         return second if first is None else first
@@ -109,6 +112,8 @@ def text_lines(root: Tag) -> list[str]:
     link_parts: list[str] = []
 
     def flush() -> None:
+        if not parts:  # two block boundaries in a row
+            return
         line = normalise_space("".join(parts))
         link_text = normalise_space("".join(link_parts)) if link_parts else ""
         if line and len(link_text) < _MAX_LINK_SHARE * len(line):
@@ -117,29 +122,23 @@ def text_lines(root: Tag) -> list[str]:
         link_parts.clear()
 
     # Iterative walk with end-of-block markers (None): deep markup cannot exhaust the stack.
-    stack: list[tuple[PageElement | None, bool]] = [(child, False) for child in root.contents]
-    stack.reverse()
+    stack: list[tuple[PageElement | None, bool]] = list(zip(reversed(root.contents), repeat(False)))
     while stack:
         node, in_link = stack.pop()
-        if node is None or (isinstance(node, Tag) and node.name == "br"):
-            flush()
-        elif type(node) is NavigableString:  # comments, doctype, CDATA are not text
-            parts.append(str(node))
+        if type(node) is NavigableString:  # comments, doctype, CDATA are not text
+            parts.append(node)
             if in_link:
-                link_parts.append(str(node))
+                link_parts.append(node)
+        elif node is None:
+            flush()
         elif isinstance(node, Tag):
-            _push_children(stack, node, in_link or node.name == "a", flush)
+            name = node.name
+            if name == "br":
+                flush()
+                continue
+            if name in _BLOCKS:
+                flush()
+                stack.append((None, False))
+            stack.extend(zip(reversed(node.contents), repeat(in_link or name == "a")))
     flush()
     return lines
-
-
-def _push_children(
-    stack: list[tuple[PageElement | None, bool]],
-    tag: Tag,
-    in_link: bool,
-    flush: Callable[[], None],
-) -> None:
-    if tag.name in _BLOCKS:
-        flush()
-        stack.append((None, False))
-    stack.extend((child, in_link) for child in reversed(tag.contents))

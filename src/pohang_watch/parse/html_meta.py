@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 from bs4 import Tag
-from lxml.html import HtmlElement
+from lxml.etree import _Element
 
 from pohang_watch.parse.article_ids import KST
 from pohang_watch.parse.cleanup import normalise_space
@@ -61,7 +61,7 @@ class PageMeta:
 MAX_JSON_LD_DEPTH = 4
 
 
-def read_metadata(root: HtmlElement) -> PageMeta:
+def read_metadata(root: _Element) -> PageMeta:
     """Collect the standard metadata; missing or malformed parts are simply absent."""
     tags = _meta_tags(root)
     ld = _json_ld_article(root)
@@ -131,7 +131,7 @@ def _date(value: str | None) -> datetime | None:
     return parse_datetime(value) if value else None
 
 
-def _meta_tags(root: HtmlElement) -> dict[str, str]:
+def _meta_tags(root: _Element) -> dict[str, str]:
     """First content of each <meta property|name|itemprop>, keys lower-cased."""
     found: dict[str, str] = {}
     for tag in root.iter("meta"):
@@ -142,7 +142,7 @@ def _meta_tags(root: HtmlElement) -> dict[str, str]:
     return found
 
 
-def _json_ld_article(root: HtmlElement) -> dict[str, Any]:
+def _json_ld_article(root: _Element) -> dict[str, Any]:
     """The first JSON-LD object typed as an article (also inside @graph or lists), else {}."""
     for script in root.iter("script"):
         if not _JSON_LD_TYPE.search(script.get("type") or ""):
@@ -171,7 +171,7 @@ def _json_ld_items(data: Any, depth: int = 0) -> Iterator[dict[str, Any]]:
         yield from _json_ld_items(data.get("@graph"), depth + 1)
 
 
-def _self_urls(root: HtmlElement, tags: dict[str, str], ld: dict[str, Any]) -> Iterator[str]:
+def _self_urls(root: _Element, tags: dict[str, str], ld: dict[str, Any]) -> Iterator[str]:
     """URLs the page names for itself: canonical link, og:url, JSON-LD url and mainEntityOfPage."""
     for link in root.iter("link"):
         href = link.get("href")
@@ -204,8 +204,8 @@ def _text(value: Any) -> str | None:
     return normalise_space(value) or None if isinstance(value, str) else None
 
 
-def element_text(element: Tag | HtmlElement) -> str:
+def element_text(element: Tag | _Element) -> str:
     """An element's visible text on one line (comments and processing instructions left out)."""
     if isinstance(element, Tag):
         return normalise_space(element.get_text(" "))
-    return normalise_space(" ".join(element.itertext()))
+    return normalise_space(" ".join(cast("Iterator[str]", element.itertext())))

@@ -42,10 +42,13 @@ _MAX_RESIDUE_CHARS = 40
 _MARKS = (HEADLINE_MARK, BODY_MARK, SCOPE_MARK)
 
 
-def parse_html(text: str, doc: SourceDocument, settings: ParseSettings) -> Article:
-    """The Article on an HTML page; ParseError when no headline or body can be found."""
+def parse_html(
+    text: str, doc: SourceDocument, settings: ParseSettings, *, utf8: bytes | None = None
+) -> Article:
+    """The Article on an HTML page; ParseError when no headline or body can be found.
+    `utf8`: the page's bytes, if they are the text in UTF-8 (see `locate_article`)."""
     selectors = settings.selectors
-    located = locate_article(text, selectors)
+    located = locate_article(text, selectors, utf8=utf8)
     meta = located.meta
     soup = fragment_soup(located.fragment)
     marked = _take_marks(soup)
@@ -182,7 +185,8 @@ def _body(
     container: Tag | None, meta: PageMeta, title: str, rules: LineRules
 ) -> tuple[list[str], list[str]]:
     """Body paragraphs and inline captions, from the HTML or else from JSON-LD articleBody."""
-    lines = rules.content_lines(text_lines(container)) if container is not None else []
+    lines = text_lines(container) if container is not None else []
+    lines = rules.content_lines(lines, normalised=True)
     paragraphs, captions = split_captions(_without_trailing_residue(lines), title)
     if meta.article_body and _html_body_too_short(paragraphs, meta.article_body):
         body_lines = rules.content_lines(_article_body_lines(meta.article_body))

@@ -7,19 +7,24 @@ type and ``*``, ``#id``, ``.class``, attribute tests (``[a]``, ``=``, ``~=``, ``
 ``$=``, ``*=``), and the descendant, ``>``, ``+`` and ``~`` combinators. A selector outside that
 subset (pseudo-classes, escapes, namespaces) is logged once and skipped, so the generic rules
 apply instead; selectors used on the article fragment (captions, byline, subtitles) still run in
-soupsieve with full CSS.
+soupsieve with full CSS. Bare type selectors use lxml's own walk and bare class selectors one
+search over the page's class values (see `_with_class_word`); `element_test` answers for one
+element without a walk.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Sequence
+from bisect import bisect_right
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import accumulate
+from typing import cast
 
 from lxml import etree
-from lxml.html import HtmlElement
+from lxml.etree import _Element
 
 logger = logging.getLogger(__name__)
 
@@ -42,33 +47,103 @@ class UnsupportedSelectorError(ValueError):
     """A selector outside the translated CSS subset."""
 
 
-def select(
-    root: HtmlElement, selectors: Sequence[str], *, ordered: bool = True
-) -> list[HtmlElement]:
+def select(root: _Element, selectors: Sequence[str], *, ordered: bool = True) -> list[_Element]:
     """Elements matching any of the selectors, in document order, each once; with `ordered`
     false in no particular order and possibly twice (for callers that only drop or test)."""
     compiled = _compiled(tuple(selectors))
     if compiled is None:
         return []
-    if compiled.rest is None:  # type selectors only: lxml's own walk, in document order
-        return [el for el in root.iter(*compiled.types) if isinstance(el, HtmlElement)]
-    if ordered or not compiled.types:
-        return _elements(compiled.whole(root))
-    by_type = [el for el in root.iter(*compiled.types) if isinstance(el, HtmlElement)]
-    return by_type + _elements(compiled.rest(root))
+    kinds = (bool(compiled.types), bool(compiled.class_words), compiled.rest is not None)
+    if ordered and sum(kinds) > 1:
+        return _elements(compiled.whole(root))  # one XPath union: document order, each once
+    found: list[_Element] = []
+    if compiled.types:  # lxml's own walk, in document order
+        found += [el for el in root.iter(*compiled.types) if isinstance(el, _Element)]
+    if compiled.class_words:
+        found += _with_class_word(root, compiled.class_words)
+    if compiled.rest is not None:
+        found += _elements(compiled.rest(root))
+    return found
 
 
-def _elements(found: object) -> list[HtmlElement]:
-    return [el for el in found if isinstance(el, HtmlElement)] if isinstance(found, list) else []
+def _elements(found: object) -> list[_Element]:
+    return [el for el in found if isinstance(el, _Element)] if isinstance(found, list) else []
+
+
+ElementTest = Callable[[_Element], bool]
+
+
+def element_test(selectors: Sequence[str]) -> ElementTest | None:
+    """Whether an element matches any of the selectors: the same answer as its membership in
+    `select`, without a walk of the whole page. None for selectors other than bare types and
+    classes, which may depend on the element's surroundings."""
+    compiled = _compiled(tuple(selectors))
+    if compiled is None:
+        return lambda element: False
+    if compiled.rest is not None:
+        return None
+    types, words = frozenset(compiled.types), compiled.class_words
+
+    def test(element: _Element) -> bool:
+        if element.tag in types:
+            return True
+        value = element.get("class") if words else None
+        return value is not None and bool(_word_starts(value, words))
+
+    return test
+
+
+_CLASS_VALUES = etree.XPath("descendant-or-self::*/@class")
+_XML_SPACE = frozenset(" \t\n\r")  # what XPath's normalize-space() collapses
+
+
+def _with_class_word(root: _Element, words: tuple[str, ...]) -> list[_Element]:
+    """Elements whose class has one of the words (each free of whitespace), in document order.
+
+    libxml2 copies an attribute's value for every ``contains()`` it runs on it, so four class
+    selectors cost four copies per class attribute on the page; here the values are read once,
+    joined by newlines (themselves separators, so no word spans two values) and searched with
+    ``str.find``.
+    """
+    found = _CLASS_VALUES(root)
+    if not isinstance(found, list):
+        return []
+    values = cast("list[etree._ElementUnicodeResult]", found)  # each knows its element
+    text = "\n".join(values)
+    starts = _word_starts(text, words)
+    if not starts:
+        return []
+    ends = list(accumulate(len(value) + 1 for value in values))
+    indexes = sorted({bisect_right(ends, start) for start in starts})
+    parents = (values[index].getparent() for index in indexes)
+    return [el for el in parents if isinstance(el, _Element)]
+
+
+def _word_starts(text: str, words: tuple[str, ...]) -> list[int]:
+    """Where the words stand in the text between XML whitespace or its ends (``str.find``)."""
+    starts: list[int] = []
+    for word in words:
+        at = text.find(word)
+        while at >= 0:
+            end = at + len(word)
+            if (at == 0 or text[at - 1] in _XML_SPACE) and (
+                end == len(text) or text[end] in _XML_SPACE
+            ):
+                starts.append(at)
+            at = text.find(word, end)
+    return starts
 
 
 @dataclass(frozen=True, slots=True)
 class _Compiled:
     """A selector list as one XPath, and split: its bare type selectors (``nav``, ``script``:
-    lxml finds them five times faster than XPath) and the XPath of the others (None if none)."""
+    lxml finds them five times faster than XPath), its bare class selectors (``.share``: one
+    regular expression over the page's class values, see `_with_class_word`) and the XPath
+    of the others (None if none)."""
 
     whole: etree.XPath
     types: tuple[str, ...]
+    class_words: tuple[str, ...]
     rest: etree.XPath | None
 
 
@@ -82,11 +157,11 @@ def _compiled(selectors: tuple[str, ...]) -> _Compiled | None:
             logger.warning("selector %r skipped: %s", selector, exc)
     if not steps:
         return None
-    bare = [alt for alt in steps if _bare_type(alt)]
-    others = [alt for alt in steps if not _bare_type(alt)]
-    types = tuple(dict.fromkeys(alt[0].type for alt in bare))
+    types = tuple(dict.fromkeys(alt[0].type for alt in steps if _bare_type(alt)))
+    words = [word for alt in steps if (word := _class_word(alt)) is not None]
+    others = [alt for alt in steps if not _bare_type(alt) and _class_word(alt) is None]
     rest = etree.XPath(_xpath(others)) if others else None
-    return _Compiled(etree.XPath(_xpath(steps)), types, rest)
+    return _Compiled(etree.XPath(_xpath(steps)), types, tuple(dict.fromkeys(words)), rest)
 
 
 def _bare_type(steps: list[_Step]) -> bool:
@@ -94,6 +169,15 @@ def _bare_type(steps: list[_Step]) -> bool:
     walk differ on what counts as an element)."""
     step = steps[0]
     return len(steps) == 1 and step.axis == _FIRST_AXIS and step.type != "*" and not step.predicates
+
+
+def _class_word(steps: list[_Step]) -> str | None:
+    """The word of a selector that is one class test and nothing else (``.share``), else None.
+    A word with whitespace in it is left to XPath, where it never matches."""
+    test = _lone_attribute_test(steps)
+    if test is None or test.attribute != "class" or test.op != "~=" or not test.value:
+        return None
+    return None if any(char in _XML_SPACE for char in test.value) else test.value
 
 
 def css_to_xpath(selector: str) -> str:

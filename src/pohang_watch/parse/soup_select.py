@@ -45,6 +45,8 @@ _HINT_TOKEN = re.compile(
 class _ReusingBuilder(LXMLTreeBuilder):
     """bs4's lxml HTML builder, keeping its lxml parser from one document to the next."""
 
+    attribute_dict_class: type[dict[Any, Any]]  # set by bs4's TreeBuilder, not in its stubs
+
     def __init__(self) -> None:
         super().__init__()
         self._parser: Any = None
@@ -54,6 +56,26 @@ class _ReusingBuilder(LXMLTreeBuilder):
         self.nsmaps = [self.DEFAULT_NSMAPS_INVERTED]
         self.active_namespace_prefixes = [dict(self.DEFAULT_NSMAPS)]
         super().initialize_soup(soup)
+
+    def start(self, tag: Any, attrib: Any, nsmap: Any = None) -> None:
+        """bs4's `start`, without its namespace bookkeeping when no namespace is in play (HTML
+        has none; else bs4's own): the same Tag, made with a fifth less work."""
+        if nsmap or len(self.nsmaps) > 1 or "{" in tag or "{" in "".join(attrib):
+            super().start(tag, attrib, nsmap or {})
+            return
+        assert self.soup is not None
+        attributes = self.attribute_dict_class(attrib)
+        namespaces = self.active_namespace_prefixes[-1]
+        self.soup.handle_starttag(tag, None, None, attributes, namespaces=namespaces)
+
+    def end(self, tag: Any) -> None:
+        """bs4's `end`, likewise."""
+        if len(self.nsmaps) > 1 or "{" in tag:
+            super().end(tag)
+            return
+        assert self.soup is not None
+        self.soup.endData()
+        self.soup.handle_endtag(tag, None)
 
     def parser_for(self, encoding: Any) -> Any:
         if self._parser is None or encoding is not None:
