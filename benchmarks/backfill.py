@@ -232,9 +232,10 @@ def _render(figures: list[Figure], as_json: bool) -> str:
         return json.dumps([{**asdict(f), "ratio_to_core": ratio(f)} for f in figures])
     lines = [f"{'what':<40} {'pages':>7} {'total s':>8} {'ms/page':>8} {'× core':>7}  note"]
     for f in figures:
+        times_core = ratio(f)
         lines.append(
             f"{f.name:<40} {f.pages:>7,} {f.total_s or 0:>8.1f} {f.ms_per_page or 0:>8.2f} "
-            f"{ratio(f) or 0:>7.2f}  {f.note}"
+            f"{'–' if times_core is None else f'{times_core:.2f}':>7}  {f.note}"
         )
     return "\n".join(lines)
 
