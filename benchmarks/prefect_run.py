@@ -108,7 +108,11 @@ def prefect_figures(corpus: Path, pages: int, config: Path | None) -> list[Figur
 def live_no_op_flow(listing_url: str, settings: Settings) -> Figure:
     """The `pohang-ingest` flow over a live listing that has nothing new, start-up excluded
     (paid by prefect_figures earlier in the process). Its config file names the database and
-    the benchmark's fetch settings, as an operator's would."""
+    the benchmark's fetch settings, as an operator's would. Flow heartbeats are off, as for
+    the other flow lines: with them on, Prefect ends every flow run up to 1 s later (its
+    heartbeat thread sleeps in steps of 1 s)."""
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
     from flows.ingest import ingest_flow
 
     with tempfile.TemporaryDirectory(prefix="pohang-bench-") as folder:
@@ -122,7 +126,10 @@ def live_no_op_flow(listing_url: str, settings: Settings) -> Figure:
         def run() -> RunReport:
             return ingest_flow(listings=[listing_url], send_alerts=False, config=str(config))
 
-        with ApiRetries.counting() as retries:
+        with (
+            temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}),
+            ApiRetries.counting() as retries,
+        ):
             figure, report = batch("pohang-ingest flow, live, nothing new", "prefect", 1, run)
     return replace(figure, method="once", note=f"{report.stored} stored; {retries.note}")
 
