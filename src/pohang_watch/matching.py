@@ -80,7 +80,7 @@ class MatchRules:
     partnership_overlap: float = 0.5
 
 
-@lru_cache(maxsize=8_192)
+@lru_cache(maxsize=1_024)
 def normalise_words(text: str) -> str:
     """Lower-case words without the stop words: the form keys are built from. Cached: a batch
     asks again for the same actors, parties and objects with every mention."""
@@ -94,7 +94,7 @@ def group_key(
     return _group_key(kind, actor, tuple(parties), partnership_kind)
 
 
-@lru_cache(maxsize=8_192)
+@lru_cache(maxsize=1_024)
 def _group_key(
     kind: str, actor: str | None, parties: tuple[str, ...], partnership_kind: str | None
 ) -> str:
@@ -124,7 +124,7 @@ def object_tokens(what: str, *, parties: Sequence[str] = (), kind: str | None = 
     return [_stem(w) for w in words if w not in drop]
 
 
-@lru_cache(maxsize=8_192)
+@lru_cache(maxsize=1_024)
 def _cached_object(what: str, parties: tuple[str, ...], kind: str | None) -> str:
     return " ".join(object_tokens(what, parties=parties, kind=kind))
 
@@ -143,7 +143,7 @@ def _numbers(tokens: Iterable[str]) -> frozenset[str]:
     return frozenset(t for t in tokens if _has_digit(t))
 
 
-@lru_cache(maxsize=8_192)
+@lru_cache(maxsize=1_024)
 def _object_numbers(words: str) -> frozenset[str]:
     """The numbers of an object string (cached: entries are scored again and again)."""
     return _numbers(words.split())
@@ -198,7 +198,7 @@ def partnership_score(left: str, right: str) -> float:
     return paired_words(a, b) / min(len(a), len(b))
 
 
-@lru_cache(maxsize=8_192)
+@lru_cache(maxsize=1_024)
 def bucket_key(kind: str, words: str) -> str:
     """The part of a mention's bucket below its group: for a commitment the numbers of its object
     (`commitment_score` is 0 unless both have the same), for a partnership nothing (numbers only
@@ -211,7 +211,7 @@ def bucket_hash(group: str, bucket: str) -> str:
     return group_hash(f"{group}\x1f{bucket}")
 
 
-@lru_cache(maxsize=8_192)
+@lru_cache(maxsize=1_024)
 def _can_vary(word: str) -> bool:
     """Whether `_same_word` may pair the word with another spelling of it."""
     return len(word) >= _MIN_FUZZY_TOKEN and not _has_digit(word)

@@ -59,7 +59,7 @@ ALERTING = (ChangeType.NEW, ChangeType.UPDATED)
 _NO_MUTES = MuteList()
 
 
-@lru_cache(maxsize=8_192)
+@lru_cache(maxsize=1_024)
 def key_hash(key: str) -> str:
     """sha256 of an entry key (its unique column); cached, a batch asks for each a few times."""
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
