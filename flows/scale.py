@@ -19,7 +19,7 @@ other machines need the saved pages at the same path and this package installed)
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import replace
@@ -35,13 +35,14 @@ from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
 from flows.tasks import INGEST_TASKS, process_pages
 from pohang_watch import pipeline
-from pohang_watch.batching import submitted_ahead
+from pohang_watch.batching import Pending, submitted_ahead
 from pohang_watch.config import Settings
 
 ENV_DASK_ADDRESS = "POHANG_WATCH_DASK_ADDRESS"
 ENV_DASK_WORKERS = "POHANG_WATCH_DASK_WORKERS"
 ENV_PROCESS_WORKERS = "POHANG_WATCH_PROCESS_WORKERS"
 LOOK_AHEAD = 4  # batches in flight: enough to keep a few workers busy, bounded memory
+SubmitBatch = Callable[[list[str], Settings], Pending[pipeline.ProcessedBatch]]
 
 
 def backfill_task_runner() -> TaskRunner[Any]:
@@ -76,7 +77,7 @@ def process_pages_on(
     return pool.submit(pipeline.process_sources, sources, settings).result()
 
 
-def look_ahead(submit: Any, depth: int = LOOK_AHEAD) -> pipeline.BatchProcessor:
+def look_ahead(submit: SubmitBatch, depth: int = LOOK_AHEAD) -> pipeline.BatchProcessor:
     """The `process` stage with up to `depth` batches submitted ahead of the one the run records,
     results in order: workers stay busy while this process writes, and memory holds a few
     batches, never the whole backfill."""
