@@ -10,7 +10,8 @@ Where batches are parsed comes from the environment of the process that runs the
 worker). By default, on a pool of plain Python processes, one per CPU this process may use
 (``POHANG_WATCH_PROCESS_WORKERS=N`` sets another number; 0 parses in the flow's own process).
 Each batch is still a ``process-pages`` task run in the UI; the pool's processes hold only
-pohang-watch's core, not Prefect, so they stay small and start fast.
+pohang-watch's page analysis (`pohang_watch.analysis_pool`): no Prefect, database or alert
+libraries, so they stay small and start fast.
 ``POHANG_WATCH_DASK_ADDRESS=tcp://host:8786`` uses a running Dask cluster instead (workers on
 other machines need the saved pages at the same path and this package installed);
 ``POHANG_WATCH_DASK_WORKERS=N`` starts a local Dask cluster of N processes for the run.
@@ -20,11 +21,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor
 from contextlib import contextmanager
 from dataclasses import replace
-from multiprocessing import get_context
-from multiprocessing.context import BaseContext
 from typing import Any
 
 from prefect import task
@@ -34,7 +33,8 @@ from prefect.futures import PrefectFuture
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
 from flows.tasks import INGEST_TASKS, process_pages
-from pohang_watch import pipeline
+from pohang_watch import analysis, pipeline
+from pohang_watch.analysis_pool import analysis_pool
 from pohang_watch.batching import Pending, submitted_ahead
 from pohang_watch.config import Settings
 
@@ -74,7 +74,7 @@ def process_pages_on(
     pool: Executor, sources: list[str], settings: Settings
 ) -> pipeline.ProcessedBatch:
     """Read, parse, score and extract one batch of saved pages on one of the pool's processes."""
-    return pool.submit(pipeline.process_sources, sources, settings).result()
+    return pool.submit(analysis.process_sources, sources, settings).result()
 
 
 def look_ahead(submit: SubmitBatch, depth: int = LOOK_AHEAD) -> pipeline.BatchProcessor:
@@ -88,15 +88,6 @@ def look_ahead(submit: SubmitBatch, depth: int = LOOK_AHEAD) -> pipeline.BatchPr
     return run
 
 
-def _core_only() -> BaseContext:
-    """Workers forked from a server process that has imported pohang-watch's core and nothing
-    else. A fork of the flow's process would copy its Prefect threads and client; a fresh
-    interpreter would import the flow's main module again (`prefect.engine` in a deployment)."""
-    context = get_context("forkserver")
-    context.set_forkserver_preload([pipeline.__name__])
-    return context
-
-
 @contextmanager
 def look_ahead_stages(depth: int = LOOK_AHEAD) -> Iterator[pipeline.IngestStages]:
     """The ingest tasks with saved pages parsed ahead: on the flow's task runner when that runs
@@ -108,7 +99,7 @@ def look_ahead_stages(depth: int = LOOK_AHEAD) -> Iterator[pipeline.IngestStages
     if not isinstance(runner, ThreadPoolTaskRunner) or processes == 0:
         yield replace(INGEST_TASKS, process=look_ahead(process_pages.submit, depth))
         return
-    with ProcessPoolExecutor(processes, mp_context=_core_only()) as pool:
+    with analysis_pool(processes) as pool:
 
         def submit(chunk: list[str], settings: Settings) -> PrefectFuture[pipeline.ProcessedBatch]:
             return process_pages_on.submit(pool, chunk, settings)

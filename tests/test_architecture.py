@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -10,6 +12,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "pohang_watch"
 IO_LIBRARIES = {"httpx", "sqlalchemy", "apprise", "prefect"}
 PURE_MODULES = [
+    "analysis.py",
     "models.py",
     "errors.py",
     "dedup.py",
@@ -56,6 +59,19 @@ def test_pure_stages_import_no_io_library(module: str) -> None:
 def test_core_never_imports_prefect() -> None:
     offenders = [p for p in PACKAGE.rglob("*.py") if "prefect" in imported_roots(p)]
     assert offenders == []
+
+
+def test_page_analysis_loads_no_database_alert_or_prefect_library() -> None:
+    """A backfill's parse processes import only `pohang_watch.analysis`: every library it pulls
+    in is memory in each of them."""
+    code = (
+        "import sys, pohang_watch.analysis; "
+        f"print(sorted(sys.modules.keys() & {sorted(IO_LIBRARIES)!r}))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert loaded.strip() == "[]"
 
 
 def test_sources_use_http_but_no_database_alerts_or_prefect() -> None:

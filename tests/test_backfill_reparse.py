@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from http_recorder import Recorder
 
+from pohang_watch import analysis
 from pohang_watch.config import ENV_APPRISE_URLS, ExtractSettings, Settings, load_settings
 from pohang_watch.models import Article, Commitment, Item
 from pohang_watch.pipeline import DateWindow, RunPlan, execute, run_ingest, run_reparse
-from pohang_watch.pipeline import stages as pipeline_stages
 from pohang_watch.store import Store
 
 # samples/ holds 16 dated articles from 2025-01-14 to 2025-12-09; seven after June.
@@ -78,7 +78,7 @@ def test_backfill_none_sends_nothing(
 
 def extractor_adding(what: str) -> Callable[[Article, ExtractSettings], tuple[Item, ...]]:
     """The real extractor, plus one commitment it never found before in every article."""
-    real = pipeline_stages.extract_items
+    real = analysis.extract_items
 
     def extract(article: Article, settings: ExtractSettings) -> tuple[Item, ...]:
         extra = Commitment(
@@ -107,7 +107,7 @@ def test_reparse_updates_the_ledger_without_realerting(
     with Store.open(alerting_settings.database.url) as store:
         mentions_before = {e.key: e.mentions for e in store.ledger_entries()}
 
-    monkeypatch.setattr(pipeline_stages, "extract_items", extractor_adding("open a port museum"))
+    monkeypatch.setattr(analysis, "extract_items", extractor_adding("open a port museum"))
     report = run_reparse(alerting_settings, run_id="re1")
 
     assert report.updated == first.stored, "every stored article rewritten in place"
@@ -122,7 +122,7 @@ def test_reparse_updates_the_ledger_without_realerting(
     assert museum[0].mentions == first.stored
     assert {k: after[k].mentions for k in mentions_before} == mentions_before
 
-    monkeypatch.setattr(pipeline_stages, "extract_items", extractor_adding("open a sea aquarium"))
+    monkeypatch.setattr(analysis, "extract_items", extractor_adding("open a sea aquarium"))
     each = run_reparse(alerting_settings, run_id="re2", alerts="each")
     assert each.alerts_enqueued == 1, "only the item never alerted before"
     assert each.delivery is not None

@@ -4,6 +4,10 @@ flow, so the ledger is the same wherever pages were parsed."""
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -70,9 +74,30 @@ def test_the_environment_picks_the_task_runner(monkeypatch: pytest.MonkeyPatch) 
     assert remote.address == "tcp://10.0.0.5:8786"
 
 
-def test_backfills_parse_on_every_cpu_unless_told(monkeypatch: pytest.MonkeyPatch) -> None:
-    import os
+def test_parse_processes_import_neither_prefect_nor_the_main_module(tmp_path: Path) -> None:
+    """Under a Prefect worker the flow's main module is `prefect.engine`; multiprocessing would
+    import it again in each parse process, Prefect and all."""
+    here = Path(__file__).parent
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(here), os.environ.get("PYTHONPATH")])),
+        "PREFECT_HOME": str(tmp_path / "prefect"),
+    }
+    run = subprocess.run(
+        [sys.executable, "-m", "parse_pool_main"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stderr
+    loaded = json.loads(run.stdout)
+    assert "prefect" in loaded["main"]
+    assert loaded["parse process"] == []
 
+
+def test_backfills_parse_on_every_cpu_unless_told(monkeypatch: pytest.MonkeyPatch) -> None:
     from flows.scale import ENV_PROCESS_WORKERS, parse_processes
 
     monkeypatch.delenv(ENV_PROCESS_WORKERS, raising=False)

@@ -1,6 +1,7 @@
 """The pipeline as plain functions: read or fetch → parse → relevance → extract → record → tell.
 
-stages.py   batch stages shared by every run (analyse, record, deliver, summarise)
+stages.py   batch stages shared by every run (record, deliver, summarise); pages are analysed
+            by pohang_watch.analysis, which needs no database and runs on other processes
 live.py     the live site: discover links, fetch and archive pages
 runs.py     ingest and backfill runs over saved pages and the live site
 unchanged.py  saved pages an earlier run judged, skipped before parsing
@@ -11,6 +12,14 @@ flows/ wraps the stages as Prefect tasks, one task per batch of pages; these fun
 them without Prefect for the CLI's helpers, scripts and tests.
 """
 
+from pohang_watch.analysis import (
+    ProcessedBatch,
+    analyse_article,
+    analyse_document,
+    analyse_source,
+    page_error,
+    process_sources,
+)
 from pohang_watch.batching import chunked
 from pohang_watch.pipeline.digest import DigestPeriod, digest_period, preview, run_digest
 from pohang_watch.pipeline.live import Discovered, discover_links, fetch_articles
@@ -26,15 +35,9 @@ from pohang_watch.pipeline.runs import (
 )
 from pohang_watch.pipeline.stages import (
     BatchProcessor,
-    ProcessedBatch,
-    analyse_article,
-    analyse_document,
-    analyse_source,
     deliver_alerts,
     open_store,
-    page_error,
     process_in_order,
-    process_sources,
     record_batch,
     record_rules,
     send_run_summary,

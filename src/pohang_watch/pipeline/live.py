@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import urlsplit
 
+from pohang_watch.analysis import ProcessedBatch, analyse_document, analyse_each, page_error
 from pohang_watch.config import ListingSettings, Settings
 from pohang_watch.errors import ConfigError, FetchError, TransientFetchError
 from pohang_watch.models import PageError
-from pohang_watch.pipeline.stages import ProcessedBatch, analyse_document, analyse_each, page_error
 from pohang_watch.sources.discovery import (
     ArticleLink,
     DiscoveryResult,

@@ -14,18 +14,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from itertools import chain
 
+from pohang_watch.analysis import ProcessedBatch, analyse_article, analyse_document, analyse_each
 from pohang_watch.batching import chunked
 from pohang_watch.config import Settings
 from pohang_watch.models import ExtractedArticle
 from pohang_watch.parse.article_ids import KST
 from pohang_watch.pipeline.runs import AlertMode, IngestStages, RunPlan, summarise_if_asked
-from pohang_watch.pipeline.stages import (
-    ProcessedBatch,
-    analyse_article,
-    analyse_document,
-    analyse_each,
-    open_store,
-)
+from pohang_watch.pipeline.stages import open_store
 from pohang_watch.report import RunReport, RunTally
 from pohang_watch.store import ArchivedPage, RecordOutcome, Store, StoredArticle
 

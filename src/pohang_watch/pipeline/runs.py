@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from typing import Literal
 
+from pohang_watch.analysis import ProcessedBatch
 from pohang_watch.batching import chunked
 from pohang_watch.config import FetchSettings, ListingSettings, Settings
 from pohang_watch.errors import ConfigError
@@ -28,7 +29,6 @@ from pohang_watch.pipeline.live import (
 )
 from pohang_watch.pipeline.stages import (
     BatchProcessor,
-    ProcessedBatch,
     deliver_alerts,
     open_store,
     process_batches,

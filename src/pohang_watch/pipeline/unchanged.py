@@ -16,11 +16,11 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from importlib.metadata import PackageNotFoundError, version
 
+from pohang_watch.analysis import ProcessedBatch
 from pohang_watch.batching import chunked
 from pohang_watch.config import Settings
 from pohang_watch.errors import SourceError
 from pohang_watch.parse.cleanup import scrub
-from pohang_watch.pipeline.stages import ProcessedBatch
 from pohang_watch.sources.saved_pages import read_saved_page
 from pohang_watch.store import Store
 
