@@ -21,7 +21,6 @@ import os
 import tempfile
 import threading
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
 from datetime import date
@@ -31,6 +30,7 @@ from typing import Any
 import psutil
 
 from benchmarks.timing import Figure, batch
+from pohang_watch.analysis_pool import analysis_pool
 from pohang_watch.batching import submitted_ahead
 from pohang_watch.config import ENV_DB_URL, Settings, load_settings
 from pohang_watch.pipeline import chunked, process_sources, record_batch
@@ -125,12 +125,13 @@ class MemorySampler:
 
 
 def core_backfill(sources: list[str], settings: Settings, processes: int) -> tuple[Figure, Memory]:
-    """process_sources on a pool of `processes` (bounded look-ahead), record_batch here."""
+    """process_sources on `processes` processes like the flow's (`analysis_pool`; bounded
+    look-ahead), record_batch here."""
     sampler = MemorySampler()
     with (
         tempfile.TemporaryDirectory(prefix="pohang-bench-") as folder,
         Store.open(f"sqlite:///{Path(folder) / 'core.db'}") as store,
-        ProcessPoolExecutor(max_workers=processes) as pool,
+        analysis_pool(processes) as pool,
         sampler.running(),
     ):
         list(pool.map(abs, range(processes)))  # workers started before the clock
