@@ -134,7 +134,6 @@ def core_backfill(sources: list[str], settings: Settings, processes: int) -> tup
         analysis_pool(processes) as pool,
         sampler.running(),
     ):
-        list(pool.map(abs, range(processes)))  # workers started before the clock
         chunks = chunked(sources, settings.pipeline.batch_size)
 
         def run() -> int:

@@ -34,7 +34,6 @@ from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
 from flows.tasks import INGEST_TASKS, process_pages
 from pohang_watch import analysis, pipeline
-from pohang_watch.analysis_pool import analysis_pool
 from pohang_watch.batching import Pending, submitted_ahead
 from pohang_watch.config import Settings
 
@@ -72,7 +71,7 @@ def parse_processes() -> int:
 @task(name="process-pages", cache_policy=NO_CACHE)
 def process_pages_on(
     pool: Executor, sources: list[str], settings: Settings
-) -> pipeline.ProcessedBatch:
+) -> analysis.ProcessedBatch:
     """Read, parse, score and extract one batch of saved pages on one of the pool's processes."""
     return pool.submit(analysis.process_sources, sources, settings).result()
 
@@ -99,6 +98,9 @@ def look_ahead_stages(depth: int = LOOK_AHEAD) -> Iterator[pipeline.IngestStages
     if not isinstance(runner, ThreadPoolTaskRunner) or processes == 0:
         yield replace(INGEST_TASKS, process=look_ahead(process_pages.submit, depth))
         return
+    # forkserver processes: POSIX only, so imported only when a backfill uses them
+    from pohang_watch.analysis_pool import analysis_pool
+
     with analysis_pool(processes) as pool:
 
         def submit(chunk: list[str], settings: Settings) -> PrefectFuture[pipeline.ProcessedBatch]:

@@ -94,7 +94,7 @@ def test_parse_processes_import_neither_prefect_nor_the_main_module(tmp_path: Pa
     assert run.returncode == 0, run.stderr
     loaded = json.loads(run.stdout)
     assert "prefect" in loaded["main"]
-    assert loaded["parse process"] == []
+    assert loaded["parse process"] == [[], None]
 
 
 def test_backfills_parse_on_every_cpu_unless_told(monkeypatch: pytest.MonkeyPatch) -> None:
