@@ -20,7 +20,7 @@ import logging
 import os
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
 from datetime import date
@@ -33,9 +33,15 @@ from benchmarks.timing import Figure, batch
 from pohang_watch.analysis_pool import analysis_pool
 from pohang_watch.batching import submitted_ahead
 from pohang_watch.config import ENV_DB_URL, Settings, load_settings
-from pohang_watch.pipeline import chunked, process_sources, record_batch
+from pohang_watch.pipeline import (
+    DateWindow,
+    IngestStages,
+    ProcessedBatch,
+    RunPlan,
+    execute,
+    process_sources,
+)
 from pohang_watch.sources.saved_pages import list_saved_pages
-from pohang_watch.store import Store
 
 SAMPLE_SECONDS = 0.5
 PREFECT_SERVER = "prefect.server"  # in the command line of Prefect's temporary API server
@@ -124,29 +130,37 @@ class MemorySampler:
         return Memory(self._tree, self._largest, self._server, cpu)
 
 
-def core_backfill(sources: list[str], settings: Settings, processes: int) -> tuple[Figure, Memory]:
-    """process_sources on `processes` processes like the flow's (`analysis_pool`; bounded
-    look-ahead), record_batch here."""
+def core_backfill(
+    corpus: Path, pages: int, settings: Settings, processes: int
+) -> tuple[Figure, Memory]:
+    """The flow's run without Prefect: the same plan through `pipeline.execute` (unchanged-page
+    fingerprints, date range, recording here), batches parsed on `processes` processes like the
+    flow's (`analysis_pool`), at most 2·N batches in flight (the flow's 4 on 2 processes)."""
     sampler = MemorySampler()
     with (
         tempfile.TemporaryDirectory(prefix="pohang-bench-") as folder,
-        Store.open(f"sqlite:///{Path(folder) / 'core.db'}") as store,
         analysis_pool(processes) as pool,
         sampler.running(),
     ):
-        chunks = chunked(sources, settings.pipeline.batch_size)
+        database = settings.database.model_copy(update={"url": f"sqlite:///{folder}/core.db"})
+        on_file = settings.model_copy(update={"database": database})
 
-        def run() -> int:
-            # at most 2·N batches in flight: Executor.map would queue the whole corpus at once
-            done = submitted_ahead(
+        def parse_ahead(
+            chunks: Iterable[list[str]], settings: Settings
+        ) -> Iterator[ProcessedBatch]:
+            return submitted_ahead(
                 lambda chunk: pool.submit(process_sources, chunk, settings), chunks, 2 * processes
             )
-            return sum(record_batch(store, processed, "bench").stored for processed in done)
 
-        figure, stored = batch(
-            f"core pipeline, {processes} processes", "backfill", len(sources), run
+        stages = replace(IngestStages(), process=parse_ahead)
+        plan = RunPlan(
+            paths=(str(corpus),), window=DateWindow(*EVERYTHING), alerts="none", flow="bench"
         )
-    return _noted(figure, f"{stored} stored", sampler.peak), sampler.peak
+        name = f"core pipeline, {processes} processes"
+        figure, report = batch(
+            name, "backfill", pages, lambda: execute(plan, on_file, run_id="bench", stages=stages)
+        )
+    return _noted(figure, f"{report.stored} stored", sampler.peak), sampler.peak
 
 
 RUNNERS = ("process pool", "Dask")  # where flows.scale parses a backfill on local processes
@@ -215,11 +229,28 @@ def main(argv: list[str] | None = None) -> None:
     sources, problems = list_saved_pages([args.corpus])
     if problems:
         raise SystemExit(f"{args.corpus}: {problems[0].message}")
-    figures = [] if args.no_core else [core_backfill(sources, settings, args.processes)[0]]
-    for runner in args.runner or RUNNERS if args.prefect else ():
-        figure = prefect_backfill(args.corpus, len(sources), args.config, args.processes, runner)
-        figures.append(figure[0])
+    # each round runs every line, so a slow spell of the machine hits them alike
+    rounds = [_every_line(args, settings, len(sources)) for _ in range(args.rounds)]
+    figures = [_median_run(list(runs)) for runs in zip(*rounds, strict=True)]
     print(_render(figures, args.json))
+
+
+def _every_line(args: argparse.Namespace, settings: Settings, pages: int) -> list[Figure]:
+    lines = [] if args.no_core else [core_backfill(args.corpus, pages, settings, args.processes)]
+    runners = (args.runner or RUNNERS) if args.prefect else ()
+    for runner in runners:
+        lines.append(prefect_backfill(args.corpus, pages, args.config, args.processes, runner))
+    return [figure for figure, _ in lines]
+
+
+def _median_run(runs: list[Figure]) -> Figure:
+    """The run of median time, its note saying every round's time when there were several."""
+    ordered = sorted(runs, key=lambda figure: figure.total_s or 0)
+    median = ordered[(len(ordered) - 1) // 2]
+    if len(runs) == 1:
+        return median
+    times = " / ".join(f"{figure.total_s or 0:.1f}" for figure in runs)
+    return replace(median, note=f"median of {len(runs)} rounds ({times} s); {median.note}")
 
 
 def _render(figures: list[Figure], as_json: bool) -> str:
@@ -252,6 +283,9 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--runner", action="append", choices=RUNNERS, help="with --prefect: only this runner"
+    )
+    parser.add_argument(
+        "--rounds", type=int, default=1, help="run every line N times; report each one's median"
     )
     parser.add_argument("--config", type=Path, default=None, help="config file (default lookup)")
     parser.add_argument("--json", action="store_true", help="print JSON")

@@ -12,11 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.backfill import core_backfill
+from benchmarks.backfill import _median_run, core_backfill
 from benchmarks.generate import generate_corpus
 from benchmarks.live import live_figures
 from benchmarks.pages import MAX_PAGE_CHARS, MIN_PAGE_CHARS
 from benchmarks.run import main, render_text
+from benchmarks.timing import Figure
 from pohang_watch.config import ParseSettings, Settings
 from pohang_watch.parse import parse_document
 from pohang_watch.sources.saved_pages import read_saved_page
@@ -99,7 +100,7 @@ def test_backfill_benchmark_reports_time_and_memory_of_the_process_tree(
     tmp_path: Path, settings: Settings
 ) -> None:
     corpus = generate_corpus(tmp_path / "corpus", 40, seed=6)
-    figure, memory = core_backfill([str(p) for p in corpus.files], settings, processes=2)
+    figure, memory = core_backfill(tmp_path / "corpus", len(corpus.files), settings, processes=2)
     assert figure.pages == 40
     assert figure.ms_per_page is not None
     assert figure.note.split()[0] != "0", figure.note  # some articles were stored
@@ -133,3 +134,17 @@ def test_the_flow_lines_count_the_prefect_clients_retries(
         client.warning("a warning of the client")
         assert [r.getMessage() for r in caplog.records] == ["a warning of the client"]
     assert (retries.count, retries.seconds) == (2, 6.5)
+
+
+def test_backfill_rounds_report_each_lines_median_run() -> None:
+    """With --rounds, a line is the run of median time (its own memory and CPU figures), and its
+    note gives every round's time, so a slow spell of the machine shows."""
+    runs = [
+        Figure("flow", "backfill", "total/N", 100, 6.0, 0.6, "peak 330 MB"),
+        Figure("flow", "backfill", "total/N", 100, 9.0, 0.9, "peak 320 MB"),
+        Figure("flow", "backfill", "total/N", 100, 5.0, 0.5, "peak 340 MB"),
+    ]
+    median = _median_run(runs)
+    assert (median.total_s, median.ms_per_page) == (0.6, 6.0)
+    assert median.note == "median of 3 rounds (0.6 / 0.9 / 0.5 s); peak 330 MB"
+    assert _median_run(runs[:1]) == runs[0]
